@@ -1,0 +1,1 @@
+"""stance: grounded per-actor claims, stances and denials from news articles."""

@@ -1,0 +1,97 @@
+"""Model specs (``local``, ``local:/path.gguf``, ``openai:gpt-4o-mini``) to clients.
+
+The only module that knows the providers; the pipeline sees a StructuredClient.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .cache import ResponseCache
+from .errors import ConfigError
+from .llm import StructuredClient, adapt_response_format
+from .transport import with_transport_retries
+
+DEFAULT_MODEL = "local"
+LOCAL_MAX_TOKENS = 1536
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    provider: str  # "local" or "openai"
+    name: str  # request model name, or GGUF file name for local
+    path: Path | None = None
+    base_url: str | None = None
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.provider}:{self.name}"
+
+
+def parse_model(spec: str | None, base_url: str | None = None) -> ModelChoice:
+    """Parse ``--model``; a bare name with a base URL means an OpenAI-compatible server."""
+    spec = (spec or os.environ.get("STANCE_MODEL") or DEFAULT_MODEL).strip()
+    provider, _, rest = spec.partition(":")
+    if not rest and provider not in {"local", "openai"}:
+        provider, rest = ("openai", spec) if (base_url or os.environ.get("OPENAI_BASE_URL")) else (
+            "", spec)
+    if provider == "local":
+        from .model_store import resolve_model_path
+
+        path = resolve_model_path(rest or None)
+        return ModelChoice("local", path.name, path=path)
+    if provider == "openai":
+        if not rest:
+            raise ConfigError("--model openai:NAME needs a model name, e.g. openai:gpt-4o-mini")
+        url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        return ModelChoice("openai", rest, base_url=url)
+    raise ConfigError(
+        f"unknown model {spec!r}: use 'local', 'local:/path/model.gguf' or 'openai:NAME' "
+        "(with --base-url for vLLM, Ollama or a llama.cpp server)"
+    )
+
+
+def open_client(
+    choice: ModelChoice,
+    *,
+    cache: ResponseCache | None,
+    api_key: str | None = None,
+    timeout_s: float = 300.0,
+    seed: int = 0,
+    http_client: httpx.Client | None = None,
+) -> StructuredClient:
+    """A StructuredClient for the chosen model: temperature 0 and a fixed seed."""
+    parameters: dict[str, object] = {"temperature": 0.0, "seed": seed}
+    if choice.provider == "local":
+        from .providers.local import local_create
+
+        assert choice.path is not None
+        parameters["max_tokens"] = LOCAL_MAX_TOKENS
+        create = adapt_response_format(local_create(choice.path), "llama")
+        model_id = f"local:{choice.name}:{choice.path.stat().st_size}"
+        return StructuredClient(
+            create,
+            model_id=model_id,
+            request_model=choice.name,
+            parameters=parameters,
+            cache=cache,
+            serial=True,
+        )
+    from .providers.openai_compat import openai_create
+
+    raw = openai_create(
+        base_url=choice.base_url, api_key=api_key, timeout_s=timeout_s, http_client=http_client
+    )
+    create = adapt_response_format(with_transport_retries(raw), "auto")
+    return StructuredClient(
+        create,
+        model_id=choice.model_id,
+        request_model=choice.name,
+        parameters=parameters,
+        cache=cache,
+        endpoint=choice.base_url,
+    )

@@ -1,0 +1,185 @@
+"""The one model-call interface: structured output through instructor, behind a cache.
+
+The model call is an injected OpenAI-style ``create`` callable (llama.cpp in-process,
+the OpenAI SDK, or a fake in tests). Schema-validation failures are re-asked by
+instructor; transport failures are handled below it (see transport.py).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+import openai
+from pydantic import BaseModel
+
+from .cache import ResponseCache, cache_key
+from .errors import ExtractionError, ProviderError, StanceError
+from .schema import SCHEMA_VERSION
+
+T = TypeVar("T", bound=BaseModel)
+ChatCreate = Callable[..., Any]
+ResponseFormatStyle = Literal["json_schema", "llama", "auto"]
+
+
+def adapt_response_format(create: ChatCreate, style: ResponseFormatStyle) -> ChatCreate:
+    """Rewrite instructor's ``json_schema`` response_format for llama.cpp backends.
+
+    llama.cpp (in-process and its server) constrains output only with
+    ``{"type": "json_object", "schema": ...}``; its server rejects ``json_schema``.
+    ``auto`` starts with the OpenAI form and switches for good on the first 400 that
+    names response_format.
+    """
+    state = {"style": style}
+
+    def to_llama(kwargs: dict[str, Any]) -> dict[str, Any]:
+        fmt = kwargs.get("response_format")
+        if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+            schema = fmt.get("json_schema", {}).get("schema", {})
+            kwargs = {**kwargs, "response_format": {"type": "json_object", "schema": schema}}
+        return kwargs
+
+    def adapted(**kwargs: Any) -> Any:
+        if state["style"] == "llama":
+            return create(**to_llama(kwargs))
+        try:
+            return create(**kwargs)
+        except ProviderError as exc:
+            cause = exc.__cause__
+            rejected_format = (
+                state["style"] == "auto"
+                and isinstance(cause, openai.APIStatusError)
+                and cause.status_code in (400, 422)
+                and "response_format" in str(cause.message) + str(cause.body)
+            )
+            if not rejected_format:
+                raise
+            state["style"] = "llama"
+            return create(**to_llama(kwargs))
+
+    return adapted
+
+
+@dataclass(frozen=True)
+class CallResult(Generic[T]):
+    value: T
+    prompt_tokens: int
+    completion_tokens: int
+    latency_s: float
+    cached: bool
+
+
+class StructuredClient:
+    """Asks a model for a Pydantic-typed answer, through the response cache."""
+
+    def __init__(
+        self,
+        create: ChatCreate,
+        *,
+        model_id: str,
+        request_model: str,
+        parameters: dict[str, Any] | None = None,
+        cache: ResponseCache | None = None,
+        validation_retries: int = 2,
+        serial: bool = False,
+        endpoint: str | None = None,
+    ) -> None:
+        import instructor  # heavy import, kept off the module import path
+
+        self.model_id = model_id
+        self.endpoint = endpoint
+        self.request_model = request_model
+        self.parameters = dict(parameters or {})
+        self.cache = cache
+        self.validation_retries = validation_retries
+        self.serial = serial
+        self.calls = 0
+        self._lock = threading.Lock() if serial else None
+        self._create = instructor.patch(create=create, mode=instructor.Mode.JSON_SCHEMA)
+
+    def ask(
+        self, messages: list[dict[str, str]], response_model: type[T], *, prompt_hash: str
+    ) -> CallResult[T]:
+        key = cache_key(
+            model=self.model_id,
+            endpoint=self.endpoint,
+            prompt_hash=prompt_hash,
+            schema_version=SCHEMA_VERSION,
+            response_schema=response_model.model_json_schema(),
+            parameters=self.parameters,
+            messages=messages,
+        )
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return CallResult(
+                    value=response_model.model_validate_json(hit.content),
+                    prompt_tokens=hit.prompt_tokens,
+                    completion_tokens=hit.completion_tokens,
+                    latency_s=0.0,
+                    cached=True,
+                )
+        started = time.perf_counter()
+        if self._lock is not None:
+            with self._lock:
+                value, usage = self._call(messages, response_model)
+        else:
+            value, usage = self._call(messages, response_model)
+        latency = time.perf_counter() - started
+        if self.cache is not None:
+            self.cache.put(
+                key,
+                model=self.model_id,
+                prompt_hash=prompt_hash,
+                content=value.model_dump_json(),
+                prompt_tokens=usage[0],
+                completion_tokens=usage[1],
+                latency_s=latency,
+            )
+        return CallResult(value, usage[0], usage[1], latency, cached=False)
+
+    def _call(
+        self, messages: list[dict[str, str]], response_model: type[T]
+    ) -> tuple[T, tuple[int, int]]:
+        from instructor.core.exceptions import InstructorRetryException, IncompleteOutputException
+
+        self.calls += 1
+        try:
+            value = self._create(
+                response_model=response_model,
+                messages=messages,
+                model=self.request_model,
+                max_retries=self.validation_retries,
+                **self.parameters,
+            )
+        except IncompleteOutputException as exc:
+            raise ExtractionError(
+                f"{self.model_id}: output cut off at the token limit "
+                f"(max_tokens={self.parameters.get('max_tokens')})"
+            ) from exc
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, StanceError):
+                raise cause from None
+            attempts = getattr(exc, "n_attempts", "?")
+            raise ExtractionError(
+                f"{self.model_id}: answer still invalid after {attempts} attempts: "
+                f"{_first_line(str(exc))}"
+            ) from exc
+        except StanceError:
+            raise
+        except (json.JSONDecodeError, ValueError) as exc:
+            raise ExtractionError(f"{self.model_id}: unusable answer: {exc}") from exc
+        raw = getattr(value, "_raw_response", None)
+        usage = getattr(raw, "usage", None)
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        return value, (prompt_tokens, completion_tokens)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:300] if text.strip() else "no detail"

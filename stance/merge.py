@@ -1,0 +1,140 @@
+"""Merge per-paragraph readings into one article's claims, denial links and stances.
+
+Duplicates are found by span overlap (the same words read twice) and by claimer plus
+proposition (the lead paraphrasing a later quote). Denials are linked to the claim they
+answer by what the model said is denied, scored against the other actors' claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .schema import AlignmentStatus, Attribution, Claim, ClaimType, Polarity, Stance
+
+_ALIGNMENT_RANK = {
+    AlignmentStatus.EXACT: 0,
+    AlignmentStatus.NORMALISED: 1,
+    AlignmentStatus.FUZZY: 2,
+    AlignmentStatus.UNALIGNED: 3,
+}
+_STOPWORDS = frozenset(
+    "a an the of in on at to for from by with and or but not no is are was were be been has "
+    "have had do does did it its this that these those as than their there they he she we "
+    "you our his her them will would can could should may might about over into any some "
+    "such so very also more most other".split()
+)
+SPAN_OVERLAP = 0.6
+PROPOSITION_DUPLICATE = 88.0
+DENIAL_LINK_THRESHOLD = 0.45
+
+
+@dataclass
+class Draft:
+    """A grounded claim before ids are given: what merge works on."""
+
+    claim: Claim
+    polarity: Polarity
+    denies_text: str
+    claimer_key: str
+    target_key: str | None  # actor key of what the claim is about, when that is an actor
+
+
+def _overlap(a: Claim, b: Claim) -> float:
+    inter = min(a.span.end, b.span.end) - max(a.span.start, b.span.start)
+    shorter = min(a.span.length, b.span.length) or 1
+    return max(0, inter) / shorter
+
+
+def _preference(draft: Draft) -> tuple[int, int, int]:
+    claim = draft.claim
+    return (
+        _ALIGNMENT_RANK[claim.alignment],
+        0 if claim.attribution is Attribution.DIRECT else 1,
+        -claim.span.length,
+    )
+
+
+def deduplicate(drafts: list[Draft]) -> list[Draft]:
+    """Keep one claim per overlapping span, and one per claimer-proposition pair."""
+    kept: list[Draft] = []
+    for draft in sorted(drafts, key=_preference):
+        duplicate = any(
+            _overlap(draft.claim, other.claim) >= SPAN_OVERLAP
+            or (
+                draft.claimer_key == other.claimer_key
+                and draft.claim.proposition
+                and fuzz.token_set_ratio(draft.claim.proposition, other.claim.proposition)
+                >= PROPOSITION_DUPLICATE
+            )
+            for other in kept
+        )
+        if not duplicate:
+            kept.append(draft)
+    return sorted(kept, key=lambda d: (d.claim.span.start, d.claim.span.end))
+
+
+def _stems(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+    return {w[:5] for w in words if w not in _STOPWORDS and len(w) > 1}
+
+
+def _containment(needle: str, hay: str) -> float:
+    a, b = _stems(needle), _stems(hay)
+    return len(a & b) / len(a) if a else 0.0
+
+
+def link_denials(drafts: list[Draft]) -> None:
+    """Set ``denies`` on each denial to the other actor's claim it best answers."""
+    for denial in drafts:
+        claim = denial.claim
+        if claim.type is not ClaimType.DENIAL:
+            continue
+        what = denial.denies_text or claim.proposition
+        best: tuple[float, Draft | None] = (0.0, None)
+        for other in drafts:
+            candidate = other.claim
+            if other.claimer_key == denial.claimer_key or candidate.type is ClaimType.DENIAL:
+                continue
+            score = max(
+                _containment(what, f"{candidate.proposition} {candidate.quote}"),
+                0.8 * _containment(claim.proposition, candidate.proposition),
+            )
+            if other.target_key is not None and other.target_key == denial.claimer_key:
+                score += 0.15
+            if candidate.type is ClaimType.ACCUSATION:
+                score += 0.1
+            if score > best[0]:
+                best = (score, other)
+        if best[1] is not None and best[0] >= DENIAL_LINK_THRESHOLD:
+            claim.denies = best[1].claim.id
+
+
+def derive_stances(drafts: list[Draft]) -> list[Stance]:
+    """One stance per holder and topic, polarity by majority of its claims."""
+    groups: dict[tuple[str, str], list[Draft]] = defaultdict(list)
+    for draft in drafts:
+        topic = draft.claim.topic.strip() or draft.claim.target.strip()
+        if not topic:
+            continue
+        holder = draft.claim.claimer
+        key = next(
+            (k for k in groups if k[0] == holder and fuzz.token_set_ratio(k[1], topic) >= 80),
+            (holder, topic),
+        )
+        groups[key].append(draft)
+    stances = []
+    for (holder, topic), members in groups.items():
+        polarity = Counter(d.polarity for d in members).most_common(1)[0][0]
+        stances.append(
+            Stance(
+                holder=holder,
+                target=topic,
+                polarity=polarity,
+                evidence=[d.claim.id for d in members],
+            )
+        )
+    return stances

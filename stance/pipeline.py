@@ -1,0 +1,251 @@
+"""Article in, grounded Extraction out: segment, read, ground, re-ask, merge.
+
+The model reads one paragraph at a time; code aligns every quote to the article,
+re-asks once for quotes it cannot find, and keeps what still fails out of the claims
+as rejected items with the reason. Nothing the model says is kept or dropped silently.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+
+from .actors import ActorRegistry, country_of
+from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
+from .errors import ExtractionError
+from .grounding import Alignment, align
+from .llm import StructuredClient
+from .merge import Draft, deduplicate, derive_stances, link_denials
+from .prompts import PromptTemplate, load_prompt
+from .schema import (
+    Article,
+    Attribution,
+    Claim,
+    ClaimType,
+    Extraction,
+    Polarity,
+    Provenance,
+    Rejected,
+    SegmentError,
+    Usage,
+)
+from .segment import Segment, lead_of, split_segments
+
+
+def stance_version() -> str:
+    try:
+        return version("stance")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class _Reading:
+    """What one article's calls produced, before merging."""
+
+    drafts: list[Draft] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    errors: list[SegmentError] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+
+
+class Extractor:
+    """Extracts articles with one client and one prompt; reusable across a batch."""
+
+    def __init__(
+        self,
+        client: StructuredClient,
+        prompt: PromptTemplate | None = None,
+        *,
+        fuzzy_threshold: float = 88.0,
+        read_all_segments: bool = False,
+    ) -> None:
+        self.client = client
+        self.prompt = prompt or load_prompt()
+        self.fuzzy_threshold = fuzzy_threshold
+        self.read_all_segments = read_all_segments
+
+    def extract(self, article: Article | str) -> Extraction:
+        if isinstance(article, str):
+            article = Article(id="article", text=article)
+        started = time.perf_counter()
+        text = article.text
+        segments = split_segments(text)
+        lead = lead_of(segments)
+        registry = ActorRegistry()
+        reading = _Reading()
+        for segment in segments:
+            if not (segment.worth_reading or self.read_all_segments):
+                continue
+            previous = segments[segment.index - 1].text if segment.index > 0 else ""
+            lead_text = lead.text if lead is not None and lead.index < segment.index else ""
+            if previous == lead_text:
+                previous = ""
+            try:
+                self._read_segment(text, segment, lead_text, previous, registry, reading)
+            except ExtractionError as exc:
+                reading.errors.append(SegmentError(segment=segment.index, message=str(exc)))
+        extraction = self._assemble(article, registry, reading)
+        extraction.segments = len(segments)
+        extraction.provenance.latency_s = round(time.perf_counter() - started, 3)
+        return extraction
+
+    def _read_segment(
+        self,
+        text: str,
+        segment: Segment,
+        lead: str,
+        previous: str,
+        registry: ActorRegistry,
+        reading: _Reading,
+    ) -> None:
+        messages = self.prompt.messages(paragraph=segment.text, lead=lead, previous=previous)
+        answer = self._ask(messages, ParagraphAnswer, reading)
+        alignments = [self._align(c.quote, text, segment) for c in answer.claims]
+        unaligned = [i for i, a in enumerate(alignments) if not a.aligned]
+        if unaligned:
+            alignments = self._reask(text, segment, messages, answer, alignments, unaligned,
+                                     reading)
+        for item, alignment in zip(answer.claims, alignments, strict=True):
+            self._accept(text, item, alignment, segment, registry, reading)
+
+    def _ask(self, messages: list[dict[str, str]], model: type, reading: _Reading) -> object:
+        result = self.client.ask(messages, model, prompt_hash=self.prompt.sha256)
+        reading.usage = reading.usage + Usage(
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            calls=0 if result.cached else 1,
+            cached_calls=1 if result.cached else 0,
+        )
+        return result.value
+
+    def _align(self, quote: str, text: str, segment: Segment) -> Alignment:
+        return align(quote, text, window=segment.span, fuzzy_threshold=self.fuzzy_threshold)
+
+    def _reask(
+        self,
+        text: str,
+        segment: Segment,
+        messages: list[dict[str, str]],
+        answer: ParagraphAnswer,
+        alignments: list[Alignment],
+        unaligned: list[int],
+        reading: _Reading,
+    ) -> list[Alignment]:
+        """Ask once more for exact words for the quotes that could not be found."""
+        quotes = [answer.claims[i].quote for i in unaligned]
+        followup = [
+            *messages,
+            {"role": "assistant", "content": answer.model_dump_json()},
+            {"role": "user", "content": self.prompt.reask(quotes)},
+        ]
+        try:
+            fixes = self._ask(followup, QuoteFixes, reading)
+        except ExtractionError:
+            return alignments
+        assert isinstance(fixes, QuoteFixes)
+        result = list(alignments)
+        for index, fixed in zip(unaligned, fixes.quotes, strict=False):
+            again = self._align(fixed, text, segment)
+            if again.aligned:
+                answer.claims[index].quote = fixed
+                result[index] = again
+        return result
+
+    def _accept(
+        self,
+        text: str,
+        item: AnswerClaim,
+        alignment: Alignment,
+        segment: Segment,
+        registry: ActorRegistry,
+        reading: _Reading,
+    ) -> None:
+        if not alignment.aligned or alignment.span is None:
+            reading.rejected.append(
+                Rejected(
+                    quote=item.quote,
+                    speaker=item.speaker,
+                    reason=(
+                        "quote not found in the article after one re-ask "
+                        f"(best fuzzy score {alignment.score:.0f})"
+                    ),
+                    segment=segment.index,
+                )
+            )
+            return
+        key = registry.resolve(item.speaker, item.speaker_kind)
+        if key is None:
+            reason = (
+                "pronoun speaker with no earlier person to resolve it to"
+                if registry.is_pronoun(item.speaker)
+                else "no named claimer"
+            )
+            reading.rejected.append(
+                Rejected(quote=item.quote, speaker=item.speaker, reason=reason,
+                         segment=segment.index)
+            )
+            return
+        span = alignment.span
+        text_quote = text[span.start : span.end]
+        claim = Claim(
+            id="",
+            claimer=key,
+            type=ClaimType(item.type),
+            attribution=Attribution.DIRECT if item.direct else Attribution.INDIRECT,
+            quote=text_quote,
+            span=span,
+            alignment=alignment.status,
+            alignment_score=round(alignment.score, 1),
+            model_quote=None if item.quote == text_quote else item.quote,
+            cue=item.cue,
+            proposition=item.proposition,
+            target=item.target,
+            topic=item.topic,
+            hedged=item.hedged,
+            segment=segment.index,
+        )
+        target_country = country_of(item.target)
+        target_key = f"country:{target_country}" if target_country else None
+        reading.drafts.append(
+            Draft(
+                claim=claim,
+                polarity=Polarity(item.stance),
+                denies_text=item.denies,
+                claimer_key=key,
+                target_key=target_key,
+            )
+        )
+
+    def _assemble(self, article: Article, registry: ActorRegistry, reading: _Reading) -> Extraction:
+        drafts = deduplicate(reading.drafts)
+        actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
+        for number, draft in enumerate(drafts, start=1):
+            draft.claim.id = f"c{number}"
+            draft.claim.claimer = ids[draft.claimer_key]
+        link_denials(drafts)
+        return Extraction(
+            article_id=article.id,
+            title=article.title,
+            source=article.source,
+            text=article.text,
+            actors=actors,
+            claims=[d.claim for d in drafts],
+            stances=derive_stances(drafts),
+            rejected=reading.rejected,
+            errors=reading.errors,
+            provenance=Provenance(
+                model=self.client.model_id,
+                endpoint=self.client.endpoint,
+                prompt=self.prompt.info,
+                stance_version=stance_version(),
+                parameters=self.client.parameters,
+                usage=reading.usage,
+                created_at=datetime.now(timezone.utc),
+            ),
+        )
+
+
+__all__ = ["Extractor"]

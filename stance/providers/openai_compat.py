@@ -1,0 +1,40 @@
+"""OpenAI and any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp's server)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import httpx
+import openai
+
+from ..errors import ConfigError
+
+NO_KEY_NEEDED = "no-key-needed"
+
+
+def openai_create(
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    timeout_s: float,
+    http_client: httpx.Client | None = None,
+) -> Any:
+    """The SDK's ``chat.completions.create``, with the SDK's own retries off."""
+    base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+    key = api_key or os.environ.get("OPENAI_API_KEY")
+    if not key:
+        if base_url is None:
+            raise ConfigError(
+                "OPENAI_API_KEY is not set: export it, or pass --base-url for a local "
+                "OpenAI-compatible server (vLLM, Ollama, llama.cpp) that needs no key"
+            )
+        key = NO_KEY_NEEDED
+    client = openai.OpenAI(
+        api_key=key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=timeout_s,
+        http_client=http_client,
+    )
+    return client.chat.completions.create
