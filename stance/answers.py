@@ -33,7 +33,6 @@ class AnswerClaim(BaseModel):
     cue: str = Field(description="The reporting word: said, denied, accused, warned ...")
     quote: str = Field(description="The claim's words copied exactly from the paragraph")
     type: AnswerClaimType
-    direct: bool = Field(description="True when the words are inside quotation marks")
     hedged: bool
     proposition: str = Field(description="The claim as a sentence understandable on its own")
     target: str = Field(description="Who or what the claim is about")

@@ -194,7 +194,7 @@ class Extractor:
             id="",
             claimer=key,
             type=ClaimType(item.type),
-            attribution=Attribution.DIRECT if item.direct else Attribution.INDIRECT,
+            attribution=attribution_of(text, span.start, span.end, segment),
             quote=text_quote,
             span=span,
             alignment=alignment.status,
@@ -212,7 +212,7 @@ class Extractor:
         reading.drafts.append(
             Draft(
                 claim=claim,
-                polarity=Polarity(item.stance),
+                polarity=polarity_of(item),
                 denies_text=item.denies,
                 claimer_key=key,
                 target_key=target_key,
@@ -246,6 +246,26 @@ class Extractor:
                 created_at=datetime.now(timezone.utc),
             ),
         )
+
+
+_OPENING = "“«„"
+_CLOSING = "”»"
+AGAINST_TYPES = frozenset({"accusation", "denial", "warning", "demand"})
+
+
+def attribution_of(text: str, start: int, end: int, segment: Segment) -> Attribution:
+    """Direct when the quoted words sit inside quotation marks in the article."""
+    if text[start : start + 1] in _OPENING or text[start : start + 1] == '"':
+        return Attribution.DIRECT
+    before = text[segment.span.start : start] if segment.span.start <= start else ""
+    opened = sum(before.count(c) for c in _OPENING) > sum(before.count(c) for c in _CLOSING)
+    straight_open = before.count('"') % 2 == 1
+    return Attribution.DIRECT if opened or straight_open else Attribution.INDIRECT
+
+
+def polarity_of(item: AnswerClaim) -> Polarity:
+    """Accusations, denials, warnings and demands oppose their target by definition."""
+    return Polarity.AGAINST if item.type in AGAINST_TYPES else Polarity(item.stance)
 
 
 __all__ = ["Extractor"]
