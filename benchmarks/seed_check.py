@@ -29,9 +29,13 @@ def same_actor(gold: dict[str, object], name: str) -> bool:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    gold_path = Path(sys.argv[2] if len(sys.argv) > 2 else "../shared/seed/blinken-china.expected.json")
+    gold_path = Path(
+        sys.argv[2] if len(sys.argv) > 2 else "../shared/seed/blinken-china.expected.json"
+    )
     gold = json.loads(gold_path.read_text())
-    record = next(r for r in map(parse_record, out.read_text().splitlines()) if isinstance(r, Extraction))
+    record = next(
+        r for r in map(parse_record, out.read_text().splitlines()) if isinstance(r, Extraction)
+    )
     text = record.text
     actors = {a["id"]: a for a in gold["actors"]}
     names = {a.id: a.name for a in record.actors}
@@ -40,26 +44,37 @@ def main() -> None:
     for g in gold["claims"]:
         start = text.find(g["quote"])
         span = (start, start + len(g["quote"]))
-        best = max(record.claims, key=lambda c: overlap(span, (c.span.start, c.span.end)), default=None)
+        best = max(
+            record.claims, key=lambda c: overlap(span, (c.span.start, c.span.end)), default=None
+        )
         ok = best is not None and overlap(span, (best.span.start, best.span.end)) >= 0.5
         who = ok and best is not None and same_actor(actors[g["claimer"]], names[best.claimer])
         found += ok
         right += bool(who)
         if ok and best is not None:
             pred_of[g["id"]] = best.id
-        print(f"{g['id']:>4} {'found' if ok else 'MISS '} {'claimer-ok' if who else 'claimer-NO'}"
-              f"  {best.id if ok and best else '-':>4} {names.get(best.claimer, '-') if ok and best else ''}")
+        print(
+            f"{g['id']:>4} {'found' if ok else 'MISS '} {'claimer-ok' if who else 'claimer-NO'}"
+            f"  {best.id if ok and best else '-':>4} {names.get(best.claimer, '-') if ok and best else ''}"
+        )
     links = [(g["id"], g["denies"]) for g in gold["claims"] if g.get("denies")]
     by_id = {c.id: c for c in record.claims}
-    got = [f"{d}->{t}" for d, t in links
-           if d in pred_of and t in pred_of and by_id[pred_of[d]].denies == pred_of[t]]
+    got = [
+        f"{d}->{t}"
+        for d, t in links
+        if d in pred_of and t in pred_of and by_id[pred_of[d]].denies == pred_of[t]
+    ]
     predicted_links = sum(1 for c in record.claims if c.denies)
     print(f"reference claims found: {found}/{len(gold['claims'])}; with right claimer: {right}")
     print(f"predicted claims: {len(record.claims)}; rejected: {len(record.rejected)}")
-    print(f"denial links: {len(got)}/{len(links)} recovered {got}; predicted links: {predicted_links}")
+    print(
+        f"denial links: {len(got)}/{len(links)} recovered {got}; predicted links: {predicted_links}"
+    )
     usage = record.provenance.usage
-    print(f"latency {record.provenance.latency_s:.1f}s; tokens {usage.prompt_tokens}+{usage.completion_tokens}; "
-          f"calls {usage.calls} cached {usage.cached_calls}")
+    print(
+        f"latency {record.provenance.latency_s:.1f}s; tokens {usage.prompt_tokens}+{usage.completion_tokens}; "
+        f"calls {usage.calls} cached {usage.cached_calls}"
+    )
 
 
 if __name__ == "__main__":

@@ -91,13 +91,22 @@ def country_of(speaker: str) -> str | None:
     return None
 
 
-def split_role(name: str) -> tuple[str, str | None]:
-    """Split "US Secretary of State Antony Blinken" into name and role."""
+def split_role(name: str, *, person: bool = True) -> tuple[str, str | None]:
+    """Split "Spanish Fisheries Minister Ana Ruiz" into name and role.
+
+    For people, everything up to the last title word is role ("US Secretary of State
+    Antony Blinken"); for organisations only leading lower-case words are dropped, so
+    "General Motors" keeps its name.
+    """
     tokens = name.split()
     titles = lexicon().titles
     cut = 0
-    while cut < len(tokens) - 1 and (tokens[cut].lower() in titles or tokens[cut][0].islower()):
+    while cut < len(tokens) - 1 and tokens[cut][0].islower():
         cut += 1
+    if person:
+        for index, token in enumerate(tokens[:-1]):
+            if token.lower() in titles and index >= cut:
+                cut = index + 1
     role = " ".join(tokens[:cut]) or None
     return " ".join(tokens[cut:]), role
 
@@ -137,6 +146,12 @@ class ActorRegistry:
         self._entries: dict[str, _Entry] = {}
         self.last_person: str | None = None
 
+    def context(self) -> tuple[str, str]:
+        """Speakers so far ("Name (kind)", ...) and the last person: the model's context."""
+        speakers = ", ".join(f"{e.name} ({e.kind.value})" for e in self._entries.values())
+        last = self._entries[self.last_person].name if self.last_person else ""
+        return speakers, last
+
     def is_pronoun(self, speaker: str) -> bool:
         return _clean(speaker).lower() in lexicon().pronouns
 
@@ -157,7 +172,7 @@ class ActorRegistry:
             )
             entry.surfaces.add(_clean(speaker))
             return key
-        name, role = split_role(_clean(speaker))
+        name, role = split_role(_clean(speaker), person=kind == "person")
         key = self._match_name(name) or f"name:{name.lower()}"
         entry = self._entries.setdefault(key, _Entry(name=name, kind=ActorKind.PERSON))
         if len(name) > len(entry.name) and name.split()[-1] == entry.name.split()[-1]:
@@ -226,9 +241,7 @@ def _affiliation(role: str | None) -> str | None:
     if not role:
         return None
     for token in role.split():
-        country = lexicon().demonym.get(token.lower()) or lexicon().country_alias.get(
-            token.lower()
-        )
+        country = lexicon().demonym.get(token.lower()) or lexicon().country_alias.get(token.lower())
         if country:
             return country
     return None

@@ -46,7 +46,7 @@ class ParagraphAnswer(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    claims: list[AnswerClaim]
+    claims: list[AnswerClaim] = Field(max_length=6)
 
 
 class QuoteFixes(BaseModel):

@@ -17,7 +17,7 @@ from .llm import StructuredClient, adapt_response_format
 from .transport import with_transport_retries
 
 DEFAULT_MODEL = "local"
-LOCAL_MAX_TOKENS = 1536
+LOCAL_MAX_TOKENS = 1024
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,9 @@ def parse_model(spec: str | None, base_url: str | None = None) -> ModelChoice:
     spec = (spec or os.environ.get("STANCE_MODEL") or DEFAULT_MODEL).strip()
     provider, _, rest = spec.partition(":")
     if not rest and provider not in {"local", "openai"}:
-        provider, rest = ("openai", spec) if (base_url or os.environ.get("OPENAI_BASE_URL")) else (
-            "", spec)
+        provider, rest = (
+            ("openai", spec) if (base_url or os.environ.get("OPENAI_BASE_URL")) else ("", spec)
+        )
     if provider == "local":
         from .model_store import resolve_model_path
 

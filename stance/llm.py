@@ -31,8 +31,8 @@ def adapt_response_format(create: ChatCreate, style: ResponseFormatStyle) -> Cha
 
     llama.cpp (in-process and its server) constrains output only with
     ``{"type": "json_object", "schema": ...}``; its server rejects ``json_schema``.
-    ``auto`` starts with the OpenAI form and switches for good on the first 400 that
-    names response_format.
+    ``auto`` starts with the OpenAI form and switches for good on the first 400/422 that
+    names response_format (llama-cpp-python's server answers such a request with a 500).
     """
     state = {"style": style}
 
@@ -53,7 +53,7 @@ def adapt_response_format(create: ChatCreate, style: ResponseFormatStyle) -> Cha
             rejected_format = (
                 state["style"] == "auto"
                 and isinstance(cause, openai.APIStatusError)
-                and cause.status_code in (400, 422)
+                and cause.status_code in (400, 422, 500)  # llama.cpp server: 500
                 and "response_format" in str(cause.message) + str(cause.body)
             )
             if not rejected_format:
@@ -145,7 +145,7 @@ class StructuredClient:
     def _call(
         self, messages: list[dict[str, str]], response_model: type[T]
     ) -> tuple[T, tuple[int, int]]:
-        from instructor.core.exceptions import InstructorRetryException, IncompleteOutputException
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
         self.calls += 1
         try:

@@ -7,6 +7,7 @@ as rejected items with the reason. Nothing the model says is kept or dropped sil
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,10 +17,11 @@ from .actors import ActorRegistry, country_of
 from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
 from .errors import ExtractionError
 from .grounding import Alignment, align
-from .llm import StructuredClient
+from .llm import StructuredClient, T
 from .merge import Draft, deduplicate, derive_stances, link_denials
 from .prompts import PromptTemplate, load_prompt
 from .schema import (
+    AlignmentStatus,
     Article,
     Attribution,
     Claim,
@@ -31,7 +33,7 @@ from .schema import (
     SegmentError,
     Usage,
 )
-from .segment import Segment, lead_of, split_segments
+from .segment import Segment, split_segments
 
 
 def stance_version() -> str:
@@ -73,18 +75,13 @@ class Extractor:
         started = time.perf_counter()
         text = article.text
         segments = split_segments(text)
-        lead = lead_of(segments)
         registry = ActorRegistry()
         reading = _Reading()
         for segment in segments:
             if not (segment.worth_reading or self.read_all_segments):
                 continue
-            previous = segments[segment.index - 1].text if segment.index > 0 else ""
-            lead_text = lead.text if lead is not None and lead.index < segment.index else ""
-            if previous == lead_text:
-                previous = ""
             try:
-                self._read_segment(text, segment, lead_text, previous, registry, reading)
+                self._read_segment(text, segment, registry, reading)
             except ExtractionError as exc:
                 reading.errors.append(SegmentError(segment=segment.index, message=str(exc)))
         extraction = self._assemble(article, registry, reading)
@@ -96,22 +93,24 @@ class Extractor:
         self,
         text: str,
         segment: Segment,
-        lead: str,
-        previous: str,
         registry: ActorRegistry,
         reading: _Reading,
     ) -> None:
-        messages = self.prompt.messages(paragraph=segment.text, lead=lead, previous=previous)
+        speakers, last_person = registry.context()
+        messages = self.prompt.messages(
+            paragraph=segment.text, speakers=speakers, last_person=last_person
+        )
         answer = self._ask(messages, ParagraphAnswer, reading)
         alignments = [self._align(c.quote, text, segment) for c in answer.claims]
         unaligned = [i for i, a in enumerate(alignments) if not a.aligned]
         if unaligned:
-            alignments = self._reask(text, segment, messages, answer, alignments, unaligned,
-                                     reading)
+            alignments = self._reask(
+                text, segment, messages, answer, alignments, unaligned, reading
+            )
         for item, alignment in zip(answer.claims, alignments, strict=True):
             self._accept(text, item, alignment, segment, registry, reading)
 
-    def _ask(self, messages: list[dict[str, str]], model: type, reading: _Reading) -> object:
+    def _ask(self, messages: list[dict[str, str]], model: type[T], reading: _Reading) -> T:
         result = self.client.ask(messages, model, prompt_hash=self.prompt.sha256)
         reading.usage = reading.usage + Usage(
             prompt_tokens=result.prompt_tokens,
@@ -122,7 +121,14 @@ class Extractor:
         return result.value
 
     def _align(self, quote: str, text: str, segment: Segment) -> Alignment:
-        return align(quote, text, window=segment.span, fuzzy_threshold=self.fuzzy_threshold)
+        """Align within the paragraph read; words found only elsewhere do not count."""
+        found = align(quote, text, window=segment.span, fuzzy_threshold=self.fuzzy_threshold)
+        window = segment.span
+        if found.span is not None and not (
+            window.start <= found.span.start and found.span.end <= window.end
+        ):
+            return Alignment(span=None, status=AlignmentStatus.UNALIGNED, score=found.score)
+        return found
 
     def _reask(
         self,
@@ -145,7 +151,6 @@ class Extractor:
             fixes = self._ask(followup, QuoteFixes, reading)
         except ExtractionError:
             return alignments
-        assert isinstance(fixes, QuoteFixes)
         result = list(alignments)
         for index, fixed in zip(unaligned, fixes.quotes, strict=False):
             again = self._align(fixed, text, segment)
@@ -169,7 +174,7 @@ class Extractor:
                     quote=item.quote,
                     speaker=item.speaker,
                     reason=(
-                        "quote not found in the article after one re-ask "
+                        "quote not found in the paragraph read, after one re-ask "
                         f"(best fuzzy score {alignment.score:.0f})"
                     ),
                     segment=segment.index,
@@ -184,8 +189,9 @@ class Extractor:
                 else "no named claimer"
             )
             reading.rejected.append(
-                Rejected(quote=item.quote, speaker=item.speaker, reason=reason,
-                         segment=segment.index)
+                Rejected(
+                    quote=item.quote, speaker=item.speaker, reason=reason, segment=segment.index
+                )
             )
             return
         span = alignment.span
@@ -193,7 +199,7 @@ class Extractor:
         claim = Claim(
             id="",
             claimer=key,
-            type=ClaimType(item.type),
+            type=claim_type_of(item, text_quote),
             attribution=attribution_of(text, span.start, span.end, segment),
             quote=text_quote,
             span=span,
@@ -261,6 +267,33 @@ def attribution_of(text: str, start: int, end: int, segment: Segment) -> Attribu
     opened = sum(before.count(c) for c in _OPENING) > sum(before.count(c) for c in _CLOSING)
     straight_open = before.count('"') % 2 == 1
     return Attribution.DIRECT if opened or straight_open else Attribution.INDIRECT
+
+
+_DENIAL_WORDS = re.compile(
+    r"\b(den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|"
+    r"rebuff(?:s|ed)?|groundless|baseless|unfounded|untrue|not true|false accusations?)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|won[’']t|shall|would|going to)\b", re.IGNORECASE)
+
+
+def claim_type_of(item: AnswerClaim, quote: str) -> ClaimType:
+    """The model's type, corrected to denial when the words plainly deny.
+
+    A small model rarely says "denial"; an assertion that negates ("said it does not
+    interfere") or a claim cued by "denied"/"groundless" is one, by the prompt's own
+    definition. Commitments, warnings, demands and predictions keep their type.
+    """
+    claimed = ClaimType(item.type)
+    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION, ClaimType.ACCUSATION) and (
+        _DENIAL_WORDS.search(item.cue) or _DENIAL_WORDS.search(quote)
+    ):
+        return ClaimType.DENIAL
+    negated_fact = _NEGATION.search(quote) and not _FUTURE.search(quote)
+    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION) and negated_fact:
+        return ClaimType.DENIAL
+    return claimed
 
 
 def polarity_of(item: AnswerClaim) -> Polarity:

@@ -31,6 +31,8 @@ class PromptExample(BaseModel):
 
     lead: str = ""
     previous: str = ""
+    speakers: str = ""
+    last_person: str = ""
     paragraph: str
     claims: list[AnswerClaim]
 
@@ -83,9 +85,7 @@ class PromptTemplate:
                     "role": "user",
                     "content": self._render(
                         self.user_template,
-                        lead=example.lead,
-                        previous=example.previous,
-                        paragraph=example.paragraph,
+                        **example.model_dump(exclude={"claims"}),
                     ),
                 }
             )
@@ -93,8 +93,10 @@ class PromptTemplate:
             messages.append({"role": "assistant", "content": answer.model_dump_json()})
         return messages
 
-    def messages(self, *, paragraph: str, lead: str = "", previous: str = "") -> list[Message]:
-        user = self._render(self.user_template, lead=lead, previous=previous, paragraph=paragraph)
+    def messages(self, *, paragraph: str, **context: str) -> list[Message]:
+        """Prefix plus the paragraph's user turn; unknown context keys render as empty."""
+        values = {"lead": "", "previous": "", "speakers": "", "last_person": "", **context}
+        user = self._render(self.user_template, paragraph=paragraph, **values)
         return [*self.prefix(), {"role": "user", "content": user}]
 
     def reask(self, quotes: list[str]) -> str:
@@ -120,8 +122,9 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
         path = prompts_dir() / f"{name_or_path}.yaml"
     if not path.is_file():
         available = ", ".join(p.stem for p in sorted(prompts_dir().glob("*.yaml"))) or "none"
-        raise PromptError(f"prompt {name_or_path!r} not found (looked for {path}); "
-                          f"available: {available}")
+        raise PromptError(
+            f"prompt {name_or_path!r} not found (looked for {path}); available: {available}"
+        )
     raw = path.read_bytes()
     try:
         data = _PromptFile.model_validate(yaml.safe_load(raw))

@@ -93,7 +93,9 @@ def split_segments(text: str, *, max_chars: int = MAX_SEGMENT_CHARS) -> list[Seg
             piece = text[a:b].strip()
             a += len(text[a:b]) - len(text[a:b].lstrip())
             b = a + len(piece)
-            segments.append(Segment(len(segments), Span(start=a, end=b), piece, worth_reading(piece)))
+            segments.append(
+                Segment(len(segments), Span(start=a, end=b), piece, worth_reading(piece))
+            )
     return segments
 
 

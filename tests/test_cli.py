@@ -248,7 +248,7 @@ def test_quote_not_in_article_is_rejected(tmp_path: Path, articles: list[str]) -
     assert [q for _, _, q in claims(record)] == ["Nobody will pay twice, that is simply untrue"]
     [rejected] = record.rejected
     assert rejected.quote == invented and rejected.speaker == "Rena Holt"
-    assert "not found in the article" in rejected.reason
+    assert "not found in the paragraph" in rejected.reason
     assert "1 rejected quote" in result.stderr
 
 

@@ -226,7 +226,9 @@ def test_property_normalised_spans_slice_back(text: str, data: st.DataObject) ->
     assume(normalise(clean_quote(quote)))
     result = align(quote, text)
     if result.status is AlignmentStatus.NORMALISED:
-        assert normalise(_slice(text, result)) == normalise(clean_quote(quote))
+        # A match may begin or end inside an expanded character ("…" -> "..."): the
+        # span then covers that whole character, so the slice contains the quote.
+        assert normalise(clean_quote(quote)) in normalise(_slice(text, result))
     if normalise(clean_quote(quote)) in normalise(text):
         assert result.status in {AlignmentStatus.EXACT, AlignmentStatus.NORMALISED}
 

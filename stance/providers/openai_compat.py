@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import httpx
 import openai
 
 from ..errors import ConfigError
@@ -18,9 +17,12 @@ def openai_create(
     base_url: str | None,
     api_key: str | None,
     timeout_s: float,
-    http_client: httpx.Client | None = None,
+    http_client: Any = None,
 ) -> Any:
-    """The SDK's ``chat.completions.create``, with the SDK's own retries off."""
+    """The SDK's ``chat.completions.create``, with the SDK's own retries off.
+
+    ``http_client`` is an httpx-compatible client, e.g. one over MockTransport in tests.
+    """
     base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
     key = api_key or os.environ.get("OPENAI_API_KEY")
     if not key:
