@@ -17,7 +17,9 @@ from .llm import StructuredClient, adapt_response_format
 from .transport import with_transport_retries
 
 DEFAULT_MODEL = "local"
-LOCAL_MAX_TOKENS = 1024
+# A paragraph's answer is rarely over 500 tokens; the cap bounds a looping small model
+# (about 50 s of generation on two cores) and is reported as a segment error.
+LOCAL_MAX_TOKENS = 768
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def open_client(
             parameters=parameters,
             cache=cache,
             serial=True,
+            validation_retries=1,  # output is grammar-constrained: invalid answers are rare
         )
     from .providers.openai_compat import openai_create
 
