@@ -211,7 +211,8 @@ class ActorRegistry:
             if entry.country is not None:
                 surfaces.update(lexicon().aliases_of.get(entry.country, []))
             elif entry.kind is ActorKind.PERSON and len(entry.name.split()) > 1:
-                surfaces.add(entry.name.split()[-1])
+                # Surname: last token, or first for family-name-first names ("Xi Jinping").
+                surfaces.update({entry.name.split()[-1], entry.name.split()[0]})
             mentions = _mentions(surfaces, text)
             role = entry.role or (
                 role_in_text(entry.name, text) if entry.kind is ActorKind.PERSON else None
