@@ -53,10 +53,9 @@ def main() -> None:
         right += bool(who)
         if ok and best is not None:
             pred_of[g["id"]] = best.id
-        print(
-            f"{g['id']:>4} {'found' if ok else 'MISS '} {'claimer-ok' if who else 'claimer-NO'}"
-            f"  {best.id if ok and best else '-':>4} {names.get(best.claimer, '-') if ok and best else ''}"
-        )
+        shown = (best.id, names.get(best.claimer, "-")) if ok and best else ("-", "")
+        verdict = f"{'found' if ok else 'MISS '} {'claimer-ok' if who else 'claimer-NO'}"
+        print(f"{g['id']:>4} {verdict}  {shown[0]:>4} {shown[1]}")
     links = [(g["id"], g["denies"]) for g in gold["claims"] if g.get("denies")]
     by_id = {c.id: c for c in record.claims}
     got = [
@@ -72,7 +71,8 @@ def main() -> None:
     )
     usage = record.provenance.usage
     print(
-        f"latency {record.provenance.latency_s:.1f}s; tokens {usage.prompt_tokens}+{usage.completion_tokens}; "
+        f"latency {record.provenance.latency_s:.1f}s; "
+        f"tokens {usage.prompt_tokens}+{usage.completion_tokens}; "
         f"calls {usage.calls} cached {usage.cached_calls}"
     )
 

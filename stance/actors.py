@@ -152,6 +152,16 @@ class ActorRegistry:
         last = self._entries[self.last_person].name if self.last_person else ""
         return speakers, last
 
+    def named_in(self, key: str, words: str) -> bool:
+        """Is the actor named (by any of its surface forms or aliases) inside ``words``?"""
+        entry = self._entries[key]
+        forms = set(entry.surfaces)
+        if entry.country is not None:
+            forms.update(lexicon().aliases_of.get(entry.country, []))
+        elif len(entry.name.split()) > 1:
+            forms.update({entry.name.split()[-1], entry.name.split()[0]})
+        return any(find_mentions(form, words) for form in forms if form)
+
     def is_pronoun(self, speaker: str) -> bool:
         return _clean(speaker).lower() in lexicon().pronouns
 

@@ -168,7 +168,7 @@ class StructuredClient:
             attempts = getattr(exc, "n_attempts", "?")
             raise ExtractionError(
                 f"{self.model_id}: answer still invalid after {attempts} attempts: "
-                f"{_first_line(str(exc))}"
+                f"{_first_line(str(exc.__cause__ or exc))}"
             ) from exc
         except StanceError:
             raise

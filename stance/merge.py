@@ -106,6 +106,7 @@ class Draft:
     denies_text: str
     claimer_key: str
     target_key: str | None  # actor key of what the claim is about, when that is an actor
+    named_in_quote: bool = False  # the claimer's name is inside the quoted words
 
 
 def _overlap(a: Claim, b: Claim) -> float:
@@ -114,10 +115,13 @@ def _overlap(a: Claim, b: Claim) -> float:
     return max(0, inter) / shorter
 
 
-def _preference(draft: Draft) -> tuple[int, int, int]:
+def _preference(draft: Draft) -> tuple[int, int, int, int]:
+    """Best first: exact words, then the reading whose claimer is named in the words
+    ("Lisbon denied ..." belongs to Portugal), then direct quotes, then longer spans."""
     claim = draft.claim
     return (
         _ALIGNMENT_RANK[claim.alignment],
+        0 if draft.named_in_quote else 1,
         0 if claim.attribution is Attribution.DIRECT else 1,
         -claim.span.length,
     )

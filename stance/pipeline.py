@@ -222,6 +222,7 @@ class Extractor:
                 denies_text=item.denies,
                 claimer_key=key,
                 target_key=target_key,
+                named_in_quote=registry.named_in(key, text_quote),
             )
         )
 

@@ -23,10 +23,14 @@ MAX_RETRY_AFTER_S = 120.0
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Worth retrying as is. llama.cpp's server answers an unsupported response_format
+    with a 500; that is a request to change, not a fault to wait out."""
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
         return True
     if isinstance(exc, openai.APIStatusError):
-        return exc.status_code == 429 or exc.status_code >= 500
+        if exc.status_code == 429:
+            return True
+        return exc.status_code >= 500 and "response_format" not in f"{exc.message} {exc.body}"
     return False
 
 

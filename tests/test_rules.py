@@ -106,6 +106,9 @@ def test_surname_and_full_name_are_one_actor_and_pronouns_follow_the_last_person
 
 
 def test_headings_and_bylines_are_not_sent_to_the_model() -> None:
-    text = "By Jo Reyes, Staff\n\nFishing row\n\nThe minister said the talks had failed again.\n\nRain fell."
+    text = (
+        "By Jo Reyes, Staff\n\nFishing row\n\n"
+        "The minister said the talks had failed again.\n\nRain fell."
+    )
     assert [s.worth_reading for s in split_segments(text)] == [False, False, True, False]
     assert worth_reading("“We are done,” he said.")
