@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from .actors import lexicon
 from .schema import AlignmentStatus, Attribution, Claim, ClaimType, Polarity, Stance
 
 _ALIGNMENT_RANK = {
@@ -94,7 +95,7 @@ _STOPWORDS = frozenset(
 )
 SPAN_OVERLAP = 0.6
 PROPOSITION_DUPLICATE = 88.0
-DENIAL_LINK_THRESHOLD = 0.45
+DENIAL_LINK_THRESHOLD = 0.5
 
 
 @dataclass
@@ -147,8 +148,16 @@ def deduplicate(drafts: list[Draft]) -> list[Draft]:
 
 
 def _stems(text: str) -> set[str]:
+    """Crude content-word stems; demonyms become their country ("Chinese" -> china)."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
-    return {w[:5] for w in words if w not in _STOPWORDS and len(w) > 1}
+    demonyms = lexicon().demonym
+    stems = set()
+    for word in words:
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        country = demonyms.get(word)
+        stems.add((country or word).lower()[:5])
+    return stems
 
 
 def _containment(needle: str, hay: str) -> float:
@@ -156,26 +165,43 @@ def _containment(needle: str, hay: str) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
+# What a denial can answer, and how likely each type is to be the one answered.
+_DENIABLE_BONUS = {
+    ClaimType.ACCUSATION: 0.15,
+    ClaimType.WARNING: 0.05,
+    ClaimType.ASSERTION: 0.0,
+    ClaimType.DEMAND: 0.0,
+    ClaimType.OPINION: 0.0,
+}
+
+
 def link_denials(drafts: list[Draft]) -> None:
-    """Set ``denies`` on each denial to the other actor's claim it best answers."""
+    """Set ``denies`` on each denial to the other actor's claim it best answers.
+
+    Candidates are other actors' accusations, warnings, assertions, demands and
+    opinions (a promise or prediction is not what a denial rejects). The score is how
+    much of what the model said is denied is found in the candidate, plus bonuses for a
+    candidate aimed at the denier, for a denial aimed at the candidate's claimer, for
+    accusations, and for coming earlier.
+    """
     for denial in drafts:
         claim = denial.claim
         if claim.type is not ClaimType.DENIAL:
             continue
-        what = denial.denies_text or claim.proposition
+        what = f"{denial.denies_text} {claim.proposition}"
         best: tuple[float, Draft | None] = (0.0, None)
         for other in drafts:
             candidate = other.claim
-            if other.claimer_key == denial.claimer_key or candidate.type is ClaimType.DENIAL:
+            bonus = _DENIABLE_BONUS.get(candidate.type)
+            if other.claimer_key == denial.claimer_key or bonus is None:
                 continue
-            score = max(
-                _containment(what, f"{candidate.proposition} {candidate.quote}"),
-                0.8 * _containment(claim.proposition, candidate.proposition),
-            )
+            score = _containment(what, f"{candidate.proposition} {candidate.quote}") + bonus
             if other.target_key is not None and other.target_key == denial.claimer_key:
-                score += 0.15
-            if candidate.type is ClaimType.ACCUSATION:
-                score += 0.1
+                score += 0.15  # the candidate is aimed at the denier
+            if denial.target_key is not None and denial.target_key == other.claimer_key:
+                score += 0.2  # the denial is aimed at the candidate's claimer
+            if candidate.span.start < claim.span.start:
+                score += 0.05
             if score > best[0]:
                 best = (score, other)
         if best[1] is not None and best[0] >= DENIAL_LINK_THRESHOLD:

@@ -42,13 +42,21 @@ def load_llama(path: Path, *, n_ctx: int = DEFAULT_CONTEXT, seed: int = 0) -> An
 def local_create(path: Path, *, n_ctx: int = DEFAULT_CONTEXT) -> Any:
     """An OpenAI-style ``create`` running the GGUF model in this process.
 
+    llama-cpp-python must be importable now, so a missing extra fails before a batch.
+
     llama.cpp keeps the previous prompt's KV cache and reuses its longest common
     prefix, so identical system and few-shot turns are evaluated once per process.
     """
-    llama = load_llama(path, n_ctx=n_ctx)
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError as exc:
+        raise ModelNotAvailableError(
+            "the local model needs llama-cpp-python: pip install -e '.[local]'"
+        ) from exc
 
     def create(**kwargs: Any) -> Any:
         kwargs.pop("model", None)
+        llama = load_llama(path, n_ctx=n_ctx)  # on first use: a cached run never loads it
         return llama.create_chat_completion_openai_v1(**kwargs)
 
     return create
