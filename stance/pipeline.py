@@ -218,7 +218,7 @@ class Extractor:
         reading.drafts.append(
             Draft(
                 claim=claim,
-                polarity=polarity_of(item),
+                polarity=polarity_of(item, claim.type),
                 denies_text=item.denies,
                 claimer_key=key,
                 target_key=target_key,
@@ -297,9 +297,10 @@ def claim_type_of(item: AnswerClaim, quote: str) -> ClaimType:
     return claimed
 
 
-def polarity_of(item: AnswerClaim) -> Polarity:
-    """Accusations, denials, warnings and demands oppose their target by definition."""
-    return Polarity.AGAINST if item.type in AGAINST_TYPES else Polarity(item.stance)
+def polarity_of(item: AnswerClaim, claim_type: ClaimType) -> Polarity:
+    """Accusations, denials, warnings and demands oppose their target by definition;
+    ``claim_type`` is the corrected type, not the model's."""
+    return Polarity.AGAINST if claim_type.value in AGAINST_TYPES else Polarity(item.stance)
 
 
 __all__ = ["Extractor"]

@@ -112,3 +112,12 @@ def test_headings_and_bylines_are_not_sent_to_the_model() -> None:
     )
     assert [s.worth_reading for s in split_segments(text)] == [False, False, True, False]
     assert worth_reading("“We are done,” he said.")
+
+
+def test_a_claim_corrected_to_denial_opposes_its_target() -> None:
+    from stance.pipeline import polarity_of
+    from stance.schema import Polarity
+
+    item = answer("assertion", "Lisbon said it does not subsidise its fleet")
+    assert polarity_of(item, ClaimType.DENIAL) is Polarity.AGAINST
+    assert polarity_of(item, ClaimType.ASSERTION) is Polarity.NEUTRAL
