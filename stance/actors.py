@@ -205,7 +205,8 @@ class ActorRegistry:
                 continue
             known = entry.name.lower().split()
             shorter, longer = sorted((tokens, known), key=len)
-            if longer[-len(shorter) :] == shorter:
+            family_first = len(shorter) == 1 and shorter[0] == longer[0]  # "Xi" / "Xi Jinping"
+            if longer[-len(shorter) :] == shorter or family_first:
                 candidates.append(key)
         return candidates[0] if len(candidates) == 1 else None
 

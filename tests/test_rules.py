@@ -121,3 +121,22 @@ def test_a_claim_corrected_to_denial_opposes_its_target() -> None:
     item = answer("assertion", "Lisbon said it does not subsidise its fleet")
     assert polarity_of(item, ClaimType.DENIAL) is Polarity.AGAINST
     assert polarity_of(item, ClaimType.ASSERTION) is Polarity.NEUTRAL
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker"),
+    [
+        ("Lisbon has repeatedly said it does not subsidise its fleet", "Lisbon"),
+        ("The European Commission believes the stock is recovering", "European Commission"),
+        (
+            "Spanish Fisheries Minister Daniel Robles said talks failed",
+            "Spanish Fisheries Minister Daniel Robles",
+        ),
+        ("Pacheco has long argued that the quota is unfair", "Pacheco"),
+        ("We have waited long enough", None),
+    ],
+)
+def test_words_that_open_with_their_speaker_name_it(words: str, speaker: str | None) -> None:
+    from stance.pipeline import speaker_named_first
+
+    assert speaker_named_first(words) == speaker
