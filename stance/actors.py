@@ -185,8 +185,9 @@ class ActorRegistry:
         name, role = split_role(_clean(speaker), person=kind == "person")
         key = self._match_name(name) or f"name:{name.lower()}"
         entry = self._entries.setdefault(key, _Entry(name=name, kind=ActorKind.PERSON))
-        if len(name) > len(entry.name) and name.split()[-1] == entry.name.split()[-1]:
-            entry.name = name
+        old, new = entry.name.split(), name.split()
+        if len(new) > len(old) and (new[-len(old) :] == old or new[: len(old)] == old):
+            entry.name = name  # the fuller form: "Xi" -> "Xi Jinping"
         entry.surfaces.update({name, _clean(speaker)})
         entry.kinds[kind] += 1
         entry.role = entry.role or role

@@ -140,3 +140,11 @@ def test_words_that_open_with_their_speaker_name_it(words: str, speaker: str | N
     from stance.pipeline import speaker_named_first
 
     assert speaker_named_first(words) == speaker
+
+
+def test_the_fuller_name_becomes_the_actor_name() -> None:
+    registry = ActorRegistry()
+    short = registry.resolve("Xi", "person")
+    assert registry.resolve("Xi Jinping", "person") == short
+    actors, _ = registry.build("Xi Jinping spoke. Xi left.", [short or ""])
+    assert actors[0].name == "Xi Jinping"
