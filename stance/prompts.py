@@ -22,7 +22,7 @@ from .answers import AnswerClaim, ParagraphAnswer
 from .errors import PromptError
 from .schema import PromptInfo
 
-DEFAULT_PROMPT = "claims-v3"
+DEFAULT_PROMPT = "claims-v2"
 Message = dict[str, str]
 
 
