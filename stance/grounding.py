@@ -191,10 +191,42 @@ def _fuzzy(
         start += 1
     while end > start and index.text[end - 1] == " ":
         end -= 1
+    start, end = _drop_foreign_edge_words(wanted, index.text, start, end, threshold)
     final: float = fuzz.ratio(wanted, index.text[start:end])
     if final < threshold or end - start < _MIN_COVERAGE * len(wanted):
         return max(score, final) if end > start else score
     return Alignment(index.to_original(start, end), AlignmentStatus.FUZZY, round(final, 2))
+
+
+_LAST_WORD = re.compile(r"\s+(\w+)\W*$")
+_FIRST_WORD = re.compile(r"^\W*(\w+)\s+")
+
+
+def _foreign(word: str, wanted_words: set[str]) -> bool:
+    """Not in the quote: short words must match exactly, longer ones may be misspelt."""
+    if len(word) <= 3:
+        return word not in wanted_words
+    return all(fuzz.ratio(word, w) < 75 for w in wanted_words)
+
+
+def _drop_foreign_edge_words(
+    wanted: str, text: str, start: int, end: int, threshold: float
+) -> tuple[int, int]:
+    """Trim edge words of a fuzzy span that are nowhere in the quote.
+
+    A quote the model ended with stray characters (“… the gap,” type:) otherwise pulls
+    the next article word into the span (“… the gap,” he).
+    """
+    wanted_words = set(re.findall(r"\w+", wanted))
+    while (match := _LAST_WORD.search(text[start:end])) and _foreign(match[1], wanted_words):
+        if fuzz.ratio(wanted, text[start : start + match.start()]) < threshold:
+            break
+        end = start + match.start()
+    while (match := _FIRST_WORD.match(text[start:end])) and _foreign(match[1], wanted_words):
+        if fuzz.ratio(wanted, text[start + match.end() : end]) < threshold:
+            break
+        start += match.end()
+    return start, end
 
 
 def _refine(wanted: str, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

@@ -260,3 +260,24 @@ def test_find_mentions_whitespace_punctuation_and_empty() -> None:
 
 def test_find_mentions_non_overlapping() -> None:
     assert find_mentions("aa aa", "aa aa aa aa") == [Span(start=0, end=5), Span(start=6, end=11)]
+
+
+def test_fuzzy_span_does_not_take_in_a_word_the_quote_lacks() -> None:
+    text = (
+        "“Our fleet has stayed in port for six weeks, and our neighbours have simply "
+        "sailed into the gap,” he said in Vigo."
+    )
+    quote = (
+        "Our fleet has stayed in port for six weeks, and our neighbours have simply "
+        "sailed into the gap,” type:"
+    )
+    result = align(quote, text)
+    assert result.status is AlignmentStatus.FUZZY
+    assert _slice(text, result).endswith("the gap,”")
+
+
+def test_fuzzy_span_keeps_a_misspelt_last_word() -> None:
+    text = "The minister said that the new harbour fees are plainly unfair to small boats."
+    result = align("the new harbour fees are plainly unfiar", text)
+    assert result.status is AlignmentStatus.FUZZY
+    assert _slice(text, result) == "the new harbour fees are plainly unfair"
