@@ -7,9 +7,9 @@ single character of a prompt is visible in results and never served from stale c
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,11 @@ class PromptTemplate:
 
     def prefix(self) -> list[Message]:
         """System message and few-shot turns: identical for every paragraph."""
+        return [dict(m) for m in self._prefix]
+
+    @cached_property
+    def _prefix(self) -> tuple[Message, ...]:
+        """Rendered once per template: the prefix is on every model call's path."""
         messages: list[Message] = [{"role": "system", "content": self.system}]
         for example in self.examples:
             messages.append(
@@ -91,7 +96,7 @@ class PromptTemplate:
             )
             answer = ParagraphAnswer(claims=example.claims)
             messages.append({"role": "assistant", "content": answer.model_dump_json()})
-        return messages
+        return tuple(messages)
 
     def messages(self, *, paragraph: str, **context: str) -> list[Message]:
         """Prefix plus the paragraph's user turn; unknown context keys render as empty."""
@@ -151,8 +156,3 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
 
 def list_prompts() -> list[str]:
     return [p.stem for p in sorted(prompts_dir().glob("*.yaml"))]
-
-
-def prompt_digest(messages: list[Message]) -> str:
-    """Short hash of rendered messages, for naming a call in logs and errors."""
-    return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()[:12]

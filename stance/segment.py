@@ -97,11 +97,3 @@ def split_segments(text: str, *, max_chars: int = MAX_SEGMENT_CHARS) -> list[Seg
                 Segment(len(segments), Span(start=a, end=b), piece, worth_reading(piece))
             )
     return segments
-
-
-def lead_of(segments: list[Segment]) -> Segment | None:
-    """The first real paragraph (skipping bylines and headings): context for every call."""
-    for segment in segments:
-        if len(segment.text.split()) >= 12:
-            return segment
-    return segments[0] if segments else None
