@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from .cache import ResponseCache
-from .errors import ConfigError
-from .llm import StructuredClient, adapt_response_format
+from .errors import ConfigError, ReplayMissError
+from .llm import ChatCreate, StructuredClient, adapt_response_format
 from .transport import with_transport_retries
 
 DEFAULT_MODEL = "local"
@@ -66,31 +66,39 @@ def open_client(
     timeout_s: float = 300.0,
     seed: int = 0,
     http_client: httpx.Client | None = None,
+    offline: bool = False,
 ) -> StructuredClient:
-    """A StructuredClient for the chosen model: temperature 0 and a fixed seed."""
+    """A StructuredClient for the chosen model: temperature 0 and a fixed seed.
+
+    ``offline`` answers only from the cache (recorded responses) and never reaches a model.
+    """
     parameters: dict[str, object] = {"temperature": 0.0, "seed": seed}
     if choice.provider == "local":
         from .providers.local import local_create
 
         assert choice.path is not None
         parameters["max_tokens"] = LOCAL_MAX_TOKENS
-        create = adapt_response_format(local_create(choice.path), "llama")
         model_id = f"local:{choice.name}:{choice.path.stat().st_size}"
         return StructuredClient(
-            create,
+            adapt_response_format(local_create(choice.path), "llama"),
             model_id=model_id,
             request_model=choice.name,
             parameters=parameters,
             cache=cache,
             serial=True,
             validation_retries=1,  # output is grammar-constrained: invalid answers are rare
+            offline=offline,
         )
     from .providers.openai_compat import openai_create
 
-    raw = openai_create(
-        base_url=choice.base_url, api_key=api_key, timeout_s=timeout_s, http_client=http_client
-    )
-    create = adapt_response_format(with_transport_retries(raw), "auto")
+    if offline:
+        create: ChatCreate = _no_model
+    else:
+        raw = openai_create(
+            base_url=choice.base_url, api_key=api_key, timeout_s=timeout_s,
+            http_client=http_client,
+        )
+        create = adapt_response_format(with_transport_retries(raw), "auto")
     return StructuredClient(
         create,
         model_id=choice.model_id,
@@ -98,4 +106,9 @@ def open_client(
         parameters=parameters,
         cache=cache,
         endpoint=choice.base_url,
+        offline=offline,
     )
+
+
+def _no_model(**_: object) -> object:
+    raise ReplayMissError("offline: no model is reachable")

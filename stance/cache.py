@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +22,10 @@ from types import TracebackType
 from stance.errors import CacheError
 
 Migration = Callable[[sqlite3.Connection], None]
+ROW_FIELDS = (
+    "key", "model", "prompt_hash", "content", "prompt_tokens", "completion_tokens", "latency_s",
+    "created_at",
+)
 MIGRATIONS: list[Migration] = []
 
 
@@ -174,6 +178,39 @@ class ResponseCache:
                     )
             except sqlite3.Error as exc:
                 raise self._error("cannot be written", exc) from exc
+
+    def export(self, keys: Iterable[str]) -> list[dict[str, object]]:
+        """Full rows for ``keys`` (those present), in key order: what a recording stores."""
+        wanted = sorted(set(keys))
+        rows: list[dict[str, object]] = []
+        with self._lock:
+            try:
+                db = self._conn()
+                for key in wanted:
+                    row = db.execute(
+                        f"SELECT {', '.join(ROW_FIELDS)} FROM responses WHERE key = ?", (key,)
+                    ).fetchone()
+                    if row is not None:
+                        rows.append(dict(zip(ROW_FIELDS, row, strict=True)))
+            except sqlite3.Error as exc:
+                raise self._error("cannot be read", exc) from exc
+        return rows
+
+    def load(self, rows: Iterable[dict[str, object]]) -> int:
+        """Insert exported rows (a recording) in one transaction; returns how many."""
+        values = [tuple(row.get(f) for f in ROW_FIELDS) for row in rows]
+        with self._lock:
+            try:
+                db = self._conn()
+                with _transaction(db):
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO responses ({', '.join(ROW_FIELDS)})"
+                        f" VALUES ({', '.join('?' for _ in ROW_FIELDS)})",
+                        values,
+                    )
+            except sqlite3.Error as exc:
+                raise self._error("cannot be written", exc) from exc
+        return len(values)
 
     def stats(self) -> dict[str, int]:
         """``{"rows": n}`` plus one ``"model:<name>"`` count per model."""

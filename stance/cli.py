@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
-from .errors import ConfigError, StanceError
+from .cli_eval import register_eval_commands
+from .cli_support import _fail, _obj, _reported
+from .errors import StanceError
 
 app = typer.Typer(
     name="stance",
@@ -28,26 +28,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="List and pull the embedded local model.", no_args_is_help=False)
 app.add_typer(models_app, name="models")
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"stance: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """StanceErrors become one line on stderr: 2 for configuration, else 1; no traceback."""
-    try:
-        yield
-    except ConfigError as exc:
-        _fail(str(exc), 2)
-    except StanceError as exc:
-        _fail(str(exc), 1)
-
-
-def _obj(ctx: typer.Context) -> dict[str, Any]:
-    return ctx.obj if isinstance(ctx.obj, dict) else {}
+register_eval_commands(app)
 
 
 @app.command()

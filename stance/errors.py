@@ -37,3 +37,7 @@ class ExtractionError(StanceError):
 
 class CacheError(StanceError):
     """The SQLite cache cannot be opened or written."""
+
+
+class ReplayMissError(StanceError):
+    """Offline replay found no recorded response: the prompt, article or model changed."""

@@ -157,7 +157,9 @@ def _read_stdin(stream: TextIO) -> Iterator[_Item]:
     buffer = getattr(stream, "buffer", None)
     try:
         text = (
-            _decode(buffer.read(), STDIN, "stdin") if buffer is not None else _clean(stream.read())
+            _decode(buffer.read(), STDIN, "stdin")
+            if buffer is not None
+            else clean_text(stream.read())
         )
     except (OSError, UnicodeDecodeError) as exc:
         yield InputFailure("stdin", STDIN, f"{STDIN}: cannot read ({exc})")
@@ -172,7 +174,7 @@ def _read_stdin(stream: TextIO) -> Iterator[_Item]:
         yield Article(id="stdin", text=text, source=STDIN), STDIN
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Drop a BOM and normalise line endings: the stored text is what offsets refer to."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -186,7 +188,7 @@ def _decode(data: bytes, where: str, article_id: str) -> str | InputFailure:
         msg = f"{where}: binary file (contains NUL bytes); expected UTF-8 text"
         return InputFailure(article_id, where, msg)
     try:
-        text = _clean(data.decode("utf-8"))
+        text = clean_text(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         fix = (
             "pipe it through iconv -f LATIN1 -t UTF-8"
@@ -284,7 +286,7 @@ def _record(obj: Any, n: int, stem: str, where: str, lineno: int) -> _Item:
             return InputFailure(article_id, at, msg)
         fields[key] = value
     fields["source"] = fields["source"] or where
-    return Article(id=article_id, text=_clean(text), **fields), at
+    return Article(id=article_id, text=clean_text(text), **fields), at
 
 
 def _kind(value: Any) -> str:

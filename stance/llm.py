@@ -18,7 +18,7 @@ import openai
 from pydantic import BaseModel
 
 from .cache import ResponseCache, cache_key
-from .errors import ExtractionError, ProviderError, StanceError
+from .errors import ExtractionError, ProviderError, ReplayMissError, StanceError
 from .schema import SCHEMA_VERSION
 
 T = TypeVar("T", bound=BaseModel)
@@ -71,6 +71,7 @@ class CallResult(Generic[T]):
     completion_tokens: int
     latency_s: float
     cached: bool
+    recorded_latency_s: float = 0.0
 
 
 class StructuredClient:
@@ -87,6 +88,7 @@ class StructuredClient:
         validation_retries: int = 2,
         serial: bool = False,
         endpoint: str | None = None,
+        offline: bool = False,
     ) -> None:
         import instructor  # heavy import, kept off the module import path
 
@@ -98,6 +100,8 @@ class StructuredClient:
         self.validation_retries = validation_retries
         self.serial = serial
         self.calls = 0
+        self.offline = offline
+        self.used_keys: set[str] = set()  # every response this client read or wrote
         self._lock = threading.Lock() if serial else None
         self._create = instructor.patch(create=create, mode=instructor.Mode.JSON_SCHEMA)
 
@@ -113,6 +117,7 @@ class StructuredClient:
             parameters=self.parameters,
             messages=messages,
         )
+        self.used_keys.add(key)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
@@ -122,7 +127,13 @@ class StructuredClient:
                     completion_tokens=hit.completion_tokens,
                     latency_s=0.0,
                     cached=True,
+                    recorded_latency_s=hit.latency_s,
                 )
+        if self.offline:
+            raise ReplayMissError(
+                f"no recorded response for prompt {prompt_hash[:12]} on the paragraph "
+                f"{_paragraph_of(messages)!r}"
+            )
         started = time.perf_counter()
         if self._lock is not None:
             with self._lock:
@@ -183,3 +194,12 @@ class StructuredClient:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0][:300] if text.strip() else "no detail"
+
+
+def _paragraph_of(messages: list[dict[str, str]]) -> str:
+    """The start of the last user message: names what changed when a replay misses."""
+    last = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
+    if "<<<" in last:
+        last = last.rpartition("<<<")[2].partition(">>>")[0]
+    flat = " ".join(last.split())
+    return flat[:80] + ("..." if len(flat) > 80 else "")

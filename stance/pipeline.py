@@ -117,6 +117,7 @@ class Extractor:
             completion_tokens=result.completion_tokens,
             calls=0 if result.cached else 1,
             cached_calls=1 if result.cached else 0,
+            model_seconds=result.recorded_latency_s if result.cached else result.latency_s,
         )
         return result.value
 

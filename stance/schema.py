@@ -140,6 +140,9 @@ class Usage(_Model):
     completion_tokens: int = 0
     calls: int = 0
     cached_calls: int = 0
+    model_seconds: float = Field(
+        default=0.0, description="Time the model took: live calls, or as recorded for cache hits"
+    )
 
     @property
     def total_tokens(self) -> int:
@@ -151,6 +154,7 @@ class Usage(_Model):
             completion_tokens=self.completion_tokens + other.completion_tokens,
             calls=self.calls + other.calls,
             cached_calls=self.cached_calls + other.cached_calls,
+            model_seconds=round(self.model_seconds + other.model_seconds, 3),
         )
 
 

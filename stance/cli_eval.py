@@ -1,0 +1,217 @@
+"""`stance eval` and `stance compare`: thin shells over stance.evaluate and stance.compare.
+
+Exit codes: 0 scored (and the gate passed), 1 the gate failed or articles could not be scored,
+2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .cli_support import _obj, _reported
+from .errors import InputError, ReplayMissError
+from .gold import GoldArticle
+from .schema import Extraction, OutputRecord
+
+DATASETS = ("gold", "polnear")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+def default_recording(dataset_path: Path) -> Path:
+    """`evals/gold` records into `evals/recordings/gold.jsonl`."""
+    return dataset_path.resolve().parent / "recordings" / f"{dataset_path.resolve().name}.jsonl"
+
+
+def eval_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Gold folder, or a PolNeAR split folder")] = Path(
+        "evals/gold"
+    ),
+    dataset: Annotated[
+        str | None, typer.Option(help="gold or polnear (default: guessed from the folder)")
+    ] = None,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Score this `stance extract` JSONL instead of extracting")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="local, local:/x.gguf or openai:NAME")] = None,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint")] = None,
+    prompt: Annotated[str | None, typer.Option(help="Prompt name or .yaml path")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the Markdown report here")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the extractions (JSONL)")
+    ] = None,
+    fail_under: Annotated[
+        str | None, typer.Option(help="Gate: METRIC=MIN,... e.g. claim_f1=0.5,denial_f1=0.4")
+    ] = None,
+    baseline: Annotated[Path | None, typer.Option(help="Gate against this earlier report")] = None,
+    max_drop: Annotated[float, typer.Option(help="Allowed drop below --baseline")] = 0.02,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Replay recorded responses; never call a model")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Save the responses used into the recording")
+    ] = False,
+    recording: Annotated[
+        Path | None, typer.Option(help="Recording file (default: evals/recordings/NAME.jsonl)")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Score the first N articles")] = None,
+    max_words: Annotated[
+        int | None, typer.Option(min=1, help="PolNeAR: skip longer articles")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for selection and bootstrap")] = 0,
+    resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
+    iou: Annotated[float, typer.Option(min=0.01, max=1.0, help="Claim span IoU to match")] = 0.5,
+    cache: Annotated[Path | None, typer.Option(help="Response cache file")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds per model request")] = 300.0,
+) -> None:
+    """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate."""
+    from .evaluate import (
+        POLNEAR_HEADLINE,
+        baseline_drops,
+        gate,
+        parse_thresholds,
+        read_predictions,
+        score_dataset,
+    )
+    from .gold import load_gold_dir
+    from .metrics import HEADLINE
+    from .report import to_markdown, to_terminal
+
+    started = time.perf_counter()
+    with _reported(), ExitStack() as stack:
+        kind = dataset or ("polnear" if (path / "attributions").is_dir() else "gold")
+        if kind not in DATASETS:
+            raise InputError(f"--dataset must be one of {', '.join(DATASETS)}")
+        if offline and record:
+            raise InputError("--offline replays a recording; --record makes one: pick one")
+        thresholds = parse_thresholds(fail_under) if fail_under else {}
+        if kind == "polnear":
+            from .polnear import load_polnear
+
+            gold = load_polnear(path, limit=limit, seed=seed, max_words=max_words)
+        else:
+            gold = load_gold_dir(path)[:limit]
+        if predictions is not None:
+            records = read_predictions(predictions)
+        else:
+            records = _extract(ctx, stack, gold, path, model, base_url, prompt, offline, record,
+                               recording, cache, timeout, output)
+        result = score_dataset(
+            gold, records, dataset=kind if kind != "gold" else path.name, dataset_path=str(path),
+            iou=iou, resamples=resamples, seed=seed, offline=offline,
+            wall_seconds=time.perf_counter() - started,
+            headline=POLNEAR_HEADLINE if kind == "polnear" else HEADLINE,
+        )
+        if report is not None:
+            _write_atomic(report, result.model_dump_json(indent=1) + "\n")
+        if markdown is not None:
+            _write_atomic(markdown, to_markdown(result))
+        typer.echo(to_terminal(result))
+        failures = gate(result, thresholds)
+        if baseline is not None:
+            from .compare import load_report
+
+            failures += baseline_drops(result, load_report(baseline), max_drop)
+    if failures:
+        for failure in failures:
+            typer.echo(f"stance: gate failed: {failure}", err=True)
+        raise typer.Exit(1)
+
+
+def _extract(ctx: typer.Context, stack: ExitStack, gold: list[GoldArticle], path: Path,
+             model: str | None, base_url: str | None, prompt: str | None, offline: bool,
+             record: bool, recording: Path | None, cache: Path | None, timeout: float,
+             output: Path | None) -> dict[str, OutputRecord]:
+    """Extract the gold articles through the cache (or a replayed recording)."""
+    from .backends import open_client, parse_model
+    from .cache import ResponseCache, default_cache_path
+    from .evaluate import run_extractions
+    from .pipeline import Extractor
+    from .prompts import load_prompt
+    from .recording import replay_cache, save_recording
+
+    recording = recording or default_recording(path)
+    choice = parse_model(model, base_url)
+    template = load_prompt(prompt) if prompt else load_prompt()
+    if offline:
+        if not recording.exists():
+            raise InputError(f"--offline: no recording at {recording}; make one with --record")
+        store = stack.enter_context(replay_cache(recording))
+    else:
+        store = stack.enter_context(ResponseCache(cache or default_cache_path()))
+    client = open_client(choice, cache=store, timeout_s=timeout,
+                         http_client=_obj(ctx).get("http_client"), offline=offline)
+    extractor = Extractor(client, template)
+    out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
+    total = len(gold)
+    done: list[str] = []
+
+    def progress(item: GoldArticle, rec: OutputRecord) -> None:
+        done.append(item.id)
+        if isinstance(rec, Extraction):
+            u = rec.provenance.usage
+            line = (f"[{len(done)}/{total}] {rec.article_id}: {len(rec.claims)} claims, "
+                    f"{u.calls} calls + {u.cached_calls} cached, {rec.provenance.latency_s:.1f} s")
+        else:
+            line = f"[{len(done)}/{total}] {rec.article_id}: failed ({rec.message})"
+        typer.echo(line, err=True)
+        if out is not None:
+            out.write(rec.model_dump_json() + "\n")
+            out.flush()
+
+    try:
+        records = run_extractions(gold, extractor, progress)
+    except ReplayMissError as exc:
+        again = f"stance eval {path} --model {model or 'local'}"
+        again += f" --prompt {prompt}" if prompt else ""
+        raise ReplayMissError(
+            f"{exc}\nThe prompt, an article or the model changed since {recording} was "
+            f"recorded. Re-record with: {again} --record --recording {recording}"
+        ) from None
+    if record:
+        saved = save_recording(recording, store, client.used_keys)
+        typer.echo(f"recorded {saved} responses in {recording}", err=True)
+    return records
+
+
+def compare_command(
+    reports: Annotated[list[Path], typer.Argument(help="Two or more JSON eval reports")],
+    markdown: Annotated[Path | None, typer.Option(help="Write the Markdown table here")] = None,
+    names: Annotated[
+        str | None, typer.Option(help="Comma-separated run names (default: file stems)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed")] = 0,
+    resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
+) -> None:
+    """Compare eval runs: values with intervals, paired differences and p-values."""
+    from .compare import compare, load_report, to_markdown, to_terminal
+
+    with _reported():
+        loaded = [load_report(p) for p in reports]
+        labels = names.split(",") if names else [p.stem for p in reports]
+        if len(labels) != len(loaded):
+            raise InputError("--names needs one name per report")
+        result = compare(loaded, labels, resamples=resamples, seed=seed)
+        typer.echo(to_terminal(result))
+        if markdown is not None:
+            _write_atomic(markdown, to_markdown(result))
+
+
+def register_eval_commands(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)
+    app.command("compare")(compare_command)

@@ -1,0 +1,246 @@
+"""Run an eval: extract the gold articles (or read earlier outputs), score, build the report,
+and check a CI gate.
+
+The CLI's `stance eval` is a thin shell over `run_extractions`, `score_dataset`, `gate` and
+`baseline_drops`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import InputError, ReplayMissError, StanceError
+from .gold import GoldArticle
+from .metrics import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    HEADLINE,
+    MACRO,
+    METRICS,
+    Estimate,
+    count_matrix,
+    estimate,
+    resample_indices,
+)
+from .pipeline import Extractor, stance_version
+from .report import (
+    CONVENTIONS,
+    ArticleResult,
+    ErrorEntry,
+    EvalReport,
+    Interval,
+    Manifest,
+    cost_usd,
+)
+from .schema import (
+    SCHEMA_VERSION,
+    Article,
+    ErrorRecord,
+    Extraction,
+    OutputRecord,
+    PromptInfo,
+    Provenance,
+    Usage,
+    parse_record,
+)
+from .scoring import DEFAULT_IOU, score_article
+
+POLNEAR_HEADLINE = (
+    "claim_precision", "claim_recall", "claim_f1", "attribution_f1", "source_named_accuracy",
+    "source_pronoun_accuracy", "source_generic_accuracy", "denial_f1", "grounding_rate",
+)
+
+
+def run_extractions(
+    gold: Sequence[GoldArticle],
+    extractor: Extractor,
+    on_article: Callable[[GoldArticle, OutputRecord], None] | None = None,
+) -> dict[str, OutputRecord]:
+    """Extract every gold article; a failure becomes an error record, never a lost article.
+
+    Offline replay misses are collected and raised together, naming each article.
+    """
+    records: dict[str, OutputRecord] = {}
+    misses: list[str] = []
+    for item in gold:
+        record: OutputRecord
+        try:
+            record = extractor.extract(Article(id=item.id, text=item.text, title=item.title))
+        except ReplayMissError as exc:
+            misses.append(f"{item.id}: {exc}")
+            continue
+        except StanceError as exc:
+            record = ErrorRecord(
+                article_id=item.id, error_type=type(exc).__name__, message=str(exc),
+                model=extractor.client.model_id, prompt=extractor.prompt.info,
+                created_at=datetime.now(timezone.utc),
+            )
+        records[item.id] = record
+        if on_article is not None:
+            on_article(item, record)
+    if misses:
+        raise ReplayMissError(
+            f"offline replay has no recorded response for {len(misses)} article(s) "
+            f"(prompt {extractor.prompt.name} v{extractor.prompt.version}, "
+            f"model {extractor.client.model_id}):\n  " + "\n  ".join(misses)
+        )
+    return records
+
+
+def read_predictions(path: Path) -> dict[str, OutputRecord]:
+    """Records from a `stance extract` JSONL output, by article id (last one wins)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"predictions {path} cannot be read: {exc}") from exc
+    records: dict[str, OutputRecord] = {}
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                record = parse_record(line)
+            except ValueError as exc:
+                raise InputError(f"{path}, line {n}: not a stance record ({exc})") from exc
+            records[record.article_id] = record
+    return records
+
+
+def _empty(article: GoldArticle) -> Extraction:
+    provenance = Provenance(
+        model="none", prompt=PromptInfo(name="none", version="0", hash=""),
+        stance_version=stance_version(), created_at=datetime.now(timezone.utc),
+    )
+    return Extraction(article_id=article.id, text=article.text, provenance=provenance)
+
+
+def _git() -> tuple[str | None, bool | None]:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    return commit or None, bool(dirty.strip())
+
+
+def _interval(e: Estimate) -> Interval:
+    return Interval.model_validate(e.as_dict())
+
+
+def score_dataset(
+    gold: Sequence[GoldArticle],
+    predictions: Mapping[str, OutputRecord],
+    *,
+    dataset: str,
+    dataset_path: str,
+    iou: float = DEFAULT_IOU,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    offline: bool = False,
+    wall_seconds: float = 0.0,
+    headline: Sequence[str] = HEADLINE,
+) -> EvalReport:
+    """Score predictions against gold; a missing or failed article scores as empty."""
+    if not gold:
+        raise InputError(f"{dataset_path}: no gold articles to score")
+    started = time.perf_counter()
+    results: list[ArticleResult] = []
+    usage = Usage()
+    provenance: Provenance | None = None
+    for article in gold:
+        record = predictions.get(article.id)
+        failed = None
+        if isinstance(record, Extraction):
+            extraction = record
+            provenance = provenance or record.provenance
+            if not record.provenance.usage.model_seconds and record.provenance.usage.calls:
+                # records written before model_seconds existed: the run's own latency
+                record.provenance.usage.model_seconds = record.provenance.latency_s
+            usage = usage + record.provenance.usage
+        else:
+            extraction = _empty(article)
+            failed = record.message if isinstance(record, ErrorRecord) else "no prediction"
+        if extraction.text != article.text:
+            failed = failed or "prediction text differs from the gold text: offsets do not match"
+            extraction = _empty(article)
+        scored = score_article(extraction, article, iou)
+        single = count_matrix([scored.counts])
+        per_article = {k: _finite(float(METRICS[k](single)[0])) for k in (*headline, *MACRO)}
+        results.append(ArticleResult(
+            id=article.id, counts=scored.counts, metrics=per_article,
+            usage=extraction.provenance.usage if failed is None else Usage(),
+            errors=[ErrorEntry(kind=e.kind, quote=e.quote, detail=e.detail)
+                    for e in scored.errors],
+            failed=failed,
+        ))
+    counts = count_matrix([r.counts for r in results])
+    idx = resample_indices(len(results), resamples, seed)
+    metrics = {name: _interval(estimate(counts, name, idx)) for name in METRICS}
+    macro = {name: _interval(estimate(counts, name, idx, "macro")) for name in MACRO}
+    commit, dirty = _git()
+    model = provenance.model if provenance else "unknown"
+    n = len(results)
+    manifest = Manifest(
+        dataset=dataset, dataset_path=dataset_path, articles=n, model=model,
+        endpoint=provenance.endpoint if provenance else None,
+        prompt=provenance.prompt if provenance else None,
+        schema_version=SCHEMA_VERSION, stance_version=stance_version(),
+        git_commit=commit, git_dirty=dirty, created_at=datetime.now(timezone.utc),
+        offline=offline, iou_threshold=iou, resamples=resamples, seed=seed, usage=usage,
+        model_seconds_per_article=round(usage.model_seconds / n, 2),
+        tokens_per_article=round(usage.total_tokens / n, 1),
+        wall_seconds=round(wall_seconds + time.perf_counter() - started, 3),
+        cost_usd=cost_usd(model, usage),
+        conventions=CONVENTIONS.format(iou=iou, resamples=resamples, seed=seed),
+    )
+    return EvalReport(manifest=manifest, headline=list(headline), metrics=metrics, macro=macro,
+                      articles=results)
+
+
+def _finite(value: float) -> float | None:
+    return None if value != value else round(value, 4)
+
+
+def parse_thresholds(spec: str) -> dict[str, float]:
+    """`claim_f1=0.5,denial_f1=0.4` -> {"claim_f1": 0.5, ...}; unknown metrics are an error."""
+    thresholds: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in METRICS:
+            known = ", ".join(sorted(METRICS))
+            raise InputError(f"--fail-under: {part!r} is not METRIC=VALUE with a metric in {known}")
+        try:
+            thresholds[name] = float(value)
+        except ValueError as exc:
+            raise InputError(f"--fail-under: {value!r} is not a number") from exc
+    return thresholds
+
+
+def gate(report: EvalReport, thresholds: Mapping[str, float]) -> list[str]:
+    """Every metric below its threshold, as a sentence; empty when the gate passes."""
+    failures = []
+    for name, minimum in thresholds.items():
+        value = report.value(name)
+        if value is None or value < minimum:
+            shown = "undefined" if value is None else f"{value:.3f}"
+            failures.append(f"{name} = {shown} is below {minimum:.3f}")
+    return failures
+
+
+def baseline_drops(report: EvalReport, baseline: EvalReport, max_drop: float) -> list[str]:
+    """Headline metrics that fell more than `max_drop` below the baseline run."""
+    failures = []
+    for name in report.headline:
+        now, before = report.value(name), baseline.value(name)
+        if before is None:
+            continue
+        if now is None or before - now > max_drop + 1e-9:
+            shown = "undefined" if now is None else f"{now:.3f}"
+            failures.append(f"{name} = {shown} dropped more than {max_drop:.3f} "
+                            f"below the baseline {before:.3f}")
+    return failures
