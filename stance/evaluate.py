@@ -22,6 +22,7 @@ from .metrics import (
     MACRO,
     METRICS,
     Estimate,
+    bootstrap_sums,
     count_matrix,
     estimate,
     resample_indices,
@@ -178,9 +179,10 @@ def score_dataset(
             failed=failed,
         ))
     counts = count_matrix([r.counts for r in results])
-    idx = resample_indices(len(results), resamples, seed)
-    metrics = {name: _interval(estimate(counts, name, idx)) for name in METRICS}
-    macro = {name: _interval(estimate(counts, name, idx, "macro")) for name in MACRO}
+    weights = resample_indices(len(results), resamples, seed)
+    sums = bootstrap_sums(counts, weights)
+    metrics = {name: _interval(estimate(counts, name, weights, sums=sums)) for name in METRICS}
+    macro = {name: _interval(estimate(counts, name, weights, "macro")) for name in MACRO}
     commit, dirty = _git()
     model = provenance.model if provenance else "unknown"
     n = len(results)

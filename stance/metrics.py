@@ -120,19 +120,35 @@ def macro(counts: Counts, name: str) -> float:
     return float(np.nanmean(values)) if np.any(~np.isnan(values)) else float("nan")
 
 
-def resample_indices(n: int, resamples: int, seed: int) -> NDArray[np.int64]:
-    """Which articles each bootstrap resample draws; shared by paired comparisons."""
+def resample_indices(n: int, resamples: int, seed: int) -> Array:
+    """How often each article is drawn in each resample (resamples x n weights).
+
+    Shared by paired comparisons so both runs see the same resampled articles.
+    """
     rng = np.random.default_rng(seed)
-    return rng.integers(0, n, size=(resamples, n))
+    draws = rng.integers(0, n, size=(resamples, n))
+    weights = np.zeros((resamples, n), dtype=np.float64)
+    np.add.at(weights, (np.arange(resamples)[:, None], draws), 1.0)
+    return weights
 
 
-def resampled(counts: Counts, name: str, idx: NDArray[np.int64], kind: str = "micro") -> Array:
-    """The metric on every resample: one value per row of `idx`."""
+def bootstrap_sums(counts: Counts, weights: Array) -> dict[str, Array]:
+    """Every counter summed over every resample at once: one matrix product."""
+    keys = sorted(counts)
+    matrix = np.stack([counts[k] for k in keys], axis=1)
+    sums = weights @ matrix
+    return {k: sums[:, i] for i, k in enumerate(keys)}
+
+
+def resampled(counts: Counts, name: str, weights: Array, kind: str = "micro",
+              sums: Counts | None = None) -> Array:
+    """The metric on every resample: one value per row of `weights`."""
     if kind == "macro":
         per_article = METRICS[name](counts)
-        return np.asarray(np.nanmean(per_article[idx], axis=1), dtype=np.float64)
-    sums = {k: v[idx].sum(axis=1) for k, v in counts.items()}
-    return METRICS[name](sums)
+        defined = ~np.isnan(per_article)
+        total = weights @ np.where(defined, per_article, 0.0)
+        return _ratio(total, weights @ defined.astype(np.float64), np.nan)
+    return METRICS[name](sums if sums is not None else bootstrap_sums(counts, weights))
 
 
 def _interval(values: Array) -> tuple[float, float]:
@@ -143,9 +159,11 @@ def _interval(values: Array) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def estimate(counts: Counts, name: str, idx: NDArray[np.int64], kind: str = "micro") -> Estimate:
+def estimate(counts: Counts, name: str, weights: Array, kind: str = "micro",
+             sums: Counts | None = None) -> Estimate:
+    """Value on all articles and its 95% interval; pass `sums` to reuse one bootstrap."""
     value = micro(counts, name) if kind == "micro" else macro(counts, name)
-    return Estimate(value, *_interval(resampled(counts, name, idx, kind)))
+    return Estimate(value, *_interval(resampled(counts, name, weights, kind, sums)))
 
 
 @dataclass(frozen=True)
@@ -158,11 +176,11 @@ class Difference:
     p_value: float
 
 
-def paired_difference(a: Counts, b: Counts, name: str, idx: NDArray[np.int64]) -> Difference:
+def paired_difference(a: Counts, b: Counts, name: str, weights: Array) -> Difference:
     """Resample the same articles for both runs; p is twice the share of resampled
     differences on the other side of zero (capped at 1)."""
     observed = micro(a, name) - micro(b, name)
-    diffs = resampled(a, name, idx) - resampled(b, name, idx)
+    diffs = resampled(a, name, weights) - resampled(b, name, weights)
     diffs = diffs[~np.isnan(diffs)]
     if np.isnan(observed) or diffs.size == 0:
         return Difference(float("nan"), float("nan"), float("nan"), float("nan"))
