@@ -87,6 +87,7 @@ for _name in ACCURACIES:
 HEADLINE = (
     "actor_f1", "claim_f1", "attribution_f1", "type_accuracy", "type_macro_f1",
     "hedging_accuracy", "denial_f1", "denial_link_accuracy", "stance_f1", "grounding_rate",
+    "source_pronoun_accuracy",
 )
 MACRO = tuple(f"{name}_f1" for name in FAMILIES)
 
