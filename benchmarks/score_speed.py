@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from evalkit import as_extraction  # noqa: E402
+from evalkit import as_extraction
 
-from stance.evaluate import score_dataset  # noqa: E402
-from stance.gold import GoldArticle, load_gold_dir  # noqa: E402
+from stance.evaluate import score_dataset
+from stance.gold import GoldArticle, load_gold_dir
 
 
 def main() -> None:

@@ -170,7 +170,8 @@ def score_dataset(
             extraction = _empty(article)
         scored = score_article(extraction, article, iou)
         single = count_matrix([scored.counts])
-        per_article = {k: _finite(float(METRICS[k](single)[0])) for k in (*headline, *MACRO)}
+        names = (*headline, *MACRO, "claim_precision", "claim_recall")
+        per_article = {k: _finite(float(METRICS[k](single)[0])) for k in names}
         results.append(ArticleResult(
             id=article.id, counts=scored.counts, metrics=per_article,
             usage=extraction.provenance.usage if failed is None else Usage(),

@@ -74,6 +74,9 @@ class GoldClaim(_Gold):
     hedged: bool | None = None
     denies: str | None = None
     source_kind: SourceKind | None = None
+    parts: list[tuple[int, int]] | None = Field(
+        default=None, description="Pieces of a discontinuous span (PolNeAR); start/end bound them"
+    )
 
 
 class GoldStance(_Gold):

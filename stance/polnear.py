@@ -67,6 +67,7 @@ class Span(NamedTuple):
     start: int
     end: int
     covered: str
+    pieces: tuple[tuple[int, int], ...] = ()
 
 
 class Event(NamedTuple):
@@ -108,7 +109,9 @@ def parse_ann(text: str, ann: str) -> ParsedAnn:
             parsed.skipped += 1
             continue
         ok = " ".join(text[s:e] for s, e in segs) == parts[2]
-        spans[parts[0]] = Span(min(segs)[0], max(e for _, e in segs), parts[2]) if ok else None
+        spans[parts[0]] = (
+            Span(min(segs)[0], max(e for _, e in segs), parts[2], segs) if ok else None
+        )
     for line in ann.splitlines():
         if not line.startswith("E"):
             continue
@@ -124,7 +127,8 @@ def parse_ann(text: str, ann: str) -> ParsedAnn:
         else:
             pieces = [p for t in roles["Content"] if (p := spans[t])]
             covered = " ".join(p.covered for p in pieces)
-            content = Span(min(p.start for p in pieces), max(p.end for p in pieces), covered)
+            content = Span(min(p.start for p in pieces), max(p.end for p in pieces), covered,
+                           tuple(sorted(seg for p in pieces for seg in p.pieces)))
             cue, source = (spans[roles[r][0]] if r in roles else None for r in ("Cue", "Source"))
             parsed.events.append(Event(content, cue, source))
     return parsed
@@ -271,8 +275,9 @@ def to_article(article_id: str, text: str, parsed: ParsedAnn, note: str = "") ->
         claimer, kind = found[source[:2]] if source else (None, SourceKind.NONE)
         cue, (start, end) = cue_span.covered if cue_span else "", content[:2]
         denial = ClaimType.DENIAL if is_denial(cue) else None
+        parts = list(content.pieces) if len(content.pieces) > 1 else None
         claims.append(GoldClaim(id=f"c{n}", claimer=claimer, type=denial, cue=cue, start=start,
-                                end=end, quote=text[start:end], source_kind=kind))
+                                end=end, quote=text[start:end], source_kind=kind, parts=parts))
     return GoldArticle(id=article_id, note=note, actors=actors, claims=claims, text=text)
 
 

@@ -115,7 +115,10 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.{digits}f}"
 
 
-PER_ARTICLE = ("claim_f1", "attribution_f1", "denial_f1", "denial_link_accuracy", "stance_f1")
+PER_ARTICLE = (
+    "claim_precision", "claim_recall", "claim_f1", "attribution_f1", "denial_f1",
+    "denial_link_accuracy", "stance_f1",
+)
 
 
 def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
@@ -144,10 +147,11 @@ def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
         macro = report.macro.get(name)
         lines.append(f"| {name} | {micro.text() if micro else 'n/a'} | "
                      f"{macro.text() if macro else ''} |")
-    lines += ["", "| article | gold | pred | " + " | ".join(PER_ARTICLE) + " | model s | tokens |",
-              "|---|---|---|" + "---|" * (len(PER_ARTICLE) + 2)]
+    columns = [k for k in PER_ARTICLE if k in report.headline or k == "claim_f1"]
+    lines += ["", "| article | gold | pred | " + " | ".join(columns) + " | model s | tokens |",
+              "|---|---|---|" + "---|" * (len(columns) + 2)]
     for a in report.articles:
-        cells = " | ".join(_fmt(a.metrics.get(k)) for k in PER_ARTICLE)
+        cells = " | ".join(_fmt(a.metrics.get(k)) for k in columns)
         name = a.id + (" (failed)" if a.failed else "")
         lines.append(f"| {name} | {a.counts.get('claim_gold', 0)} | "
                      f"{a.counts.get('claim_pred', 0)} | {cells} | "

@@ -78,6 +78,13 @@ def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / (max(a[1], b[1]) - min(a[0], b[0]))
 
 
+def iou_parts(a: tuple[int, int], parts: Sequence[tuple[int, int]]) -> float:
+    """IoU of a span with a discontinuous span (the characters of its pieces)."""
+    inter = sum(max(0, min(a[1], e) - max(a[0], s)) for s, e in parts)
+    union = (a[1] - a[0]) + sum(e - s for s, e in parts) - inter
+    return inter / union if union > 0 else 0.0
+
+
 def pair_greedy(scores: list[tuple[float, int, int]], threshold: float) -> dict[int, int]:
     """One-to-one pairs (left -> right), best score first; ties broken by index order."""
     pairs: dict[int, int] = {}
@@ -94,7 +101,7 @@ def pair_claims(
     pred: Sequence[Claim], gold: Sequence[GoldClaim], threshold: float
 ) -> dict[int, int]:
     scores = [
-        (iou((p.span.start, p.span.end), (g.start, g.end)), i, j)
+        (iou_parts((p.span.start, p.span.end), g.parts or [(g.start, g.end)]), i, j)
         for i, p in enumerate(pred)
         for j, g in enumerate(gold)
     ]

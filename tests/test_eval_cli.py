@@ -163,3 +163,21 @@ def test_compare_shows_paired_differences(gold_dir: Path, tmp_path: Path) -> Non
     assert "| claim_f1 | 1.000" in text and "b − a" in text
     assert "better on 0, worse on 1, tied on 0" in text
     assert invoke(None, "compare", str(a)).exit_code == 1
+
+
+POLNEAR_DEV = Path(__file__).parents[1] / ".." / "shared" / "benchmarks" / "polnear" / "dev"
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="../shared/benchmarks/polnear is absent")
+def test_polnear_dataset_is_read_extracted_and_scored(tmp_path: Path) -> None:
+    report = tmp_path / "pn.json"
+    result = invoke(fake_endpoint(), "eval", str(POLNEAR_DEV), *MODEL, "--limit", "2",
+                    "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("polnear: 2 articles")
+    for name in ("claim_f1", "source_named_accuracy", "source_pronoun_accuracy"):
+        assert name in result.stdout
+    data = json.loads(report.read_text())
+    assert data["manifest"]["dataset"] == "polnear"
+    assert sum(a["counts"]["claim_gold"] for a in data["articles"]) > 0
+    assert "stance_f1" not in data["headline"]

@@ -165,3 +165,12 @@ def test_dataset_report_counts_failed_articles_as_empty() -> None:
     assert perfect.manifest.model_seconds_per_article == 3.0
     assert perfect.manifest.cost_usd == 0.0 or perfect.manifest.cost_usd is None
     assert np.isfinite(perfect.metrics["claim_f1"].low or 0)
+
+
+def test_discontinuous_gold_span_is_scored_on_its_pieces() -> None:
+    # "“A,” said X. “B.”": a prediction of the first quote alone covers half of the pieces
+    from stance.scoring import iou_parts
+
+    assert iou_parts((0, 10), [(0, 10), (20, 30)]) == pytest.approx(0.5)
+    assert iou_parts((0, 30), [(0, 10), (20, 30)]) == pytest.approx(20 / 30)
+    assert iou_parts((10, 20), [(0, 10), (20, 30)]) == 0.0
