@@ -196,6 +196,27 @@ class ActorRegistry:
             self.last_person = key
         return key
 
+    def known(self, speaker: str) -> str | None:
+        """The key of an actor already read that ``speaker`` names; never creates one."""
+        country = country_of(speaker)
+        if country is not None:
+            key = f"country:{country}"
+            return key if key in self._entries else None
+        name, _ = split_role(_clean(speaker))
+        return self._match_name(name)
+
+    def forms(self, kind: ActorKind | None = None) -> dict[str, set[str]]:
+        """Surface forms per actor key (with the surname of a person): to find mentions."""
+        found: dict[str, set[str]] = {}
+        for key, entry in self._entries.items():
+            if kind is not None and entry.kind is not kind:
+                continue
+            forms = set(entry.surfaces)
+            if entry.kind is ActorKind.PERSON and len(entry.name.split()) > 1:
+                forms.update({entry.name.split()[-1], entry.name.split()[0]})
+            found[key] = {f for f in forms if f}
+        return found
+
     def _match_name(self, name: str) -> str | None:
         tokens = name.lower().split()
         if not tokens:

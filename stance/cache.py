@@ -24,7 +24,7 @@ from stance.errors import CacheError
 Migration = Callable[[sqlite3.Connection], None]
 ROW_FIELDS = (
     "key", "model", "prompt_hash", "content", "prompt_tokens", "completion_tokens", "latency_s",
-    "created_at",
+    "created_at", "error",
 )
 MIGRATIONS: list[Migration] = []
 
@@ -53,6 +53,12 @@ def m001_responses(db: sqlite3.Connection) -> None:
     )
     db.execute("CREATE INDEX idx_responses_model ON responses(model)")
     db.execute("CREATE INDEX idx_responses_prompt_hash ON responses(prompt_hash)")
+
+
+@migration
+def m002_errors(db: sqlite3.Connection) -> None:
+    """A call whose answer stayed invalid is stored too, so a replay reproduces the failure."""
+    db.execute("ALTER TABLE responses ADD COLUMN error TEXT")
 
 
 def _now() -> str:
@@ -88,6 +94,7 @@ class CachedResponse:
     completion_tokens: int
     latency_s: float
     created_at: str
+    error: str | None = None  # the model's answer stayed invalid: only a replay uses this row
 
 
 class ResponseCache:
@@ -134,8 +141,8 @@ class ResponseCache:
                 row = (
                     self._conn()
                     .execute(
-                        "SELECT content, prompt_tokens, completion_tokens, latency_s, created_at"
-                        " FROM responses WHERE key = ?",
+                        "SELECT content, prompt_tokens, completion_tokens, latency_s, created_at,"
+                        " error FROM responses WHERE key = ?",
                         (key,),
                     )
                     .fetchone()
@@ -144,13 +151,14 @@ class ResponseCache:
                 raise self._error("cannot be read", exc) from exc
         if row is None:
             return None
-        content, prompt_tokens, completion_tokens, latency_s, created_at = row
+        content, prompt_tokens, completion_tokens, latency_s, created_at, error = row
         return CachedResponse(
             content=str(content),
             prompt_tokens=int(prompt_tokens or 0),
             completion_tokens=int(completion_tokens or 0),
             latency_s=float(latency_s or 0.0),
             created_at=str(created_at),
+            error=None if error is None else str(error),
         )
 
     def put(
@@ -163,6 +171,7 @@ class ResponseCache:
         prompt_tokens: int,
         completion_tokens: int,
         latency_s: float,
+        error: str | None = None,
     ) -> None:
         """Store (or replace) one response in its own committed transaction."""
         row = (key, model, prompt_hash, content, prompt_tokens, completion_tokens, latency_s)
@@ -172,9 +181,9 @@ class ResponseCache:
                 with _transaction(db):
                     db.execute(
                         "INSERT OR REPLACE INTO responses (key, model, prompt_hash, content,"
-                        " prompt_tokens, completion_tokens, latency_s, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*row, _now()),
+                        " prompt_tokens, completion_tokens, latency_s, created_at, error)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*row, _now(), error),
                     )
             except sqlite3.Error as exc:
                 raise self._error("cannot be written", exc) from exc

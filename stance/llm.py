@@ -120,7 +120,9 @@ class StructuredClient:
         self.used_keys.add(key)
         if self.cache is not None:
             hit = self.cache.get(key)
-            if hit is not None:
+            if hit is not None and hit.error is not None and self.offline:
+                raise ExtractionError(hit.error)
+            if hit is not None and hit.error is None:
                 return CallResult(
                     value=response_model.model_validate_json(hit.content),
                     prompt_tokens=hit.prompt_tokens,
@@ -135,11 +137,18 @@ class StructuredClient:
                 f"{_paragraph_of(messages)!r}"
             )
         started = time.perf_counter()
-        if self._lock is not None:
-            with self._lock:
+        try:
+            if self._lock is not None:
+                with self._lock:
+                    value, usage = self._call(messages, response_model)
+            else:
                 value, usage = self._call(messages, response_model)
-        else:
-            value, usage = self._call(messages, response_model)
+        except ExtractionError as exc:
+            if self.cache is not None:  # kept for replays; a live run asks the model again
+                self.cache.put(key, model=self.model_id, prompt_hash=prompt_hash, content="",
+                               prompt_tokens=0, completion_tokens=0,
+                               latency_s=time.perf_counter() - started, error=str(exc))
+            raise
         latency = time.perf_counter() - started
         if self.cache is not None:
             self.cache.put(

@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .actors import ActorRegistry, country_of
 from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
+from .attribution import attributed_key
 from .errors import ExtractionError
 from .grounding import Alignment, align
 from .llm import StructuredClient, T
@@ -84,7 +85,7 @@ class Extractor:
                 self._read_segment(text, segment, registry, reading)
             except ExtractionError as exc:
                 reading.errors.append(SegmentError(segment=segment.index, message=str(exc)))
-        extraction = self._assemble(article, registry, reading)
+        extraction = self._assemble(article, registry, reading, segments)
         extraction.segments = len(segments)
         extraction.provenance.latency_s = round(time.perf_counter() - started, 3)
         return extraction
@@ -230,7 +231,15 @@ class Extractor:
             )
         )
 
-    def _assemble(self, article: Article, registry: ActorRegistry, reading: _Reading) -> Extraction:
+    def _assemble(
+        self,
+        article: Article,
+        registry: ActorRegistry,
+        reading: _Reading,
+        segments: list[Segment],
+    ) -> Extraction:
+        for draft in reading.drafts:
+            self._check_attribution(article.text, draft, registry, segments)
         drafts = deduplicate(reading.drafts)
         actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
         for number, draft in enumerate(drafts, start=1):
@@ -257,6 +266,20 @@ class Extractor:
                 created_at=datetime.now(timezone.utc),
             ),
         )
+
+
+    @staticmethod
+    def _check_attribution(
+        text: str, draft: Draft, registry: ActorRegistry, segments: list[Segment]
+    ) -> None:
+        """Give the claim to the speaker the text names beside it, when that differs."""
+        claim = draft.claim
+        if speaker_named_first(claim.quote):
+            return
+        key = attributed_key(registry, text, claim.span, segments[claim.segment].span)
+        if key is not None and key != draft.claimer_key:
+            draft.claimer_key = key
+            draft.named_in_quote = registry.named_in(key, claim.quote)
 
 
 _SPEAKER_FIRST = re.compile(
