@@ -81,3 +81,24 @@ def attributed_key(
     if registry.is_unnamed(speaker):
         return None
     return registry.known(speaker)
+
+
+# "Helena Marsh, director of the council, said the scheme ..." -> "the scheme ..."
+_PREFIX = re.compile(
+    rf"^(?:[Tt]he\s+)?(?:{_NAME}|[a-z]+(?:\s+[a-z]+)?)(?:,\s[^,“”\"]{{1,80}},)?\s+"
+    rf"(?:(?:has|have|had|also|long|again|later|earlier|repeatedly|\w+ly)\s+)*(?:{_VERBS})\b"
+    rf"(?:\s+(?:[\w’' -]{{0,40}}?\s+)?that\b|\s*[,:])?\s*[\"“]?\s*"
+)
+
+
+def without_attribution(text: str, span: Span) -> Span:
+    """The span minus a leading "Speaker said (that)" the model copied with the claim.
+
+    Claims are the words said, not who said them; the speaker is kept by the caller. Only
+    trimmed when at least three words of the claim remain.
+    """
+    words = text[span.start : span.end]
+    match = _PREFIX.match(words)
+    if not match or len(words[match.end() :].split()) < 3:
+        return span
+    return Span(start=span.start + match.end(), end=span.end)

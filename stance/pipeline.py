@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .actors import ActorRegistry, country_of
 from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
-from .attribution import attributed_key
+from .attribution import attributed_key, without_attribution
 from .errors import ExtractionError
 from .grounding import Alignment, align
 from .llm import StructuredClient, T
@@ -199,7 +199,7 @@ class Extractor:
                 )
             )
             return
-        span = alignment.span
+        span = without_attribution(text, alignment.span)
         text_quote = text[span.start : span.end]
         claim = Claim(
             id="",

@@ -44,3 +44,26 @@ def test_model_speaker_is_corrected_by_the_text() -> None:
     who = {c.quote: result.actor(c.claimer).name for c in result.claims}
     assert who["The quota is fair"] == "Ana Lima"
     assert who["It is robbery"] == "Joe Park"
+
+
+@pytest.mark.parametrize(
+    ("words", "claim"),
+    [
+        ("Helena Marsh, director of the council, said the scheme was aimed at machines",
+         "the scheme was aimed at machines"),
+        ("Raman said that about 1,200 customers had reported the messages",
+         "about 1,200 customers had reported the messages"),
+        ("Northgate said in a statement that its assistant cannot move money",
+         "its assistant cannot move money"),
+        ("Beijing has repeatedly said it does not interfere in US elections",
+         "it does not interfere in US elections"),
+        ("the ministry said: “Prices will fall next year.”", "Prices will fall next year.”"),
+        ("Raman said no.", "Raman said no."),  # too little would be left
+        ("We will never ask you to paste a code", "We will never ask you to paste a code"),
+    ],
+)
+def test_attribution_prefix_is_trimmed(words: str, claim: str) -> None:
+    from stance.attribution import without_attribution
+
+    span = without_attribution(words, Span(start=0, end=len(words)))
+    assert words[span.start : span.end] == claim
