@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -16,11 +15,9 @@ from typing import Annotated
 import typer
 
 from .cli_support import _obj, _reported
-from .errors import InputError, ReplayMissError
+from .errors import InputError
 from .gold import GoldArticle
 from .schema import Extraction, OutputRecord
-
-DATASETS = ("gold", "polnear")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -29,11 +26,6 @@ def _write_atomic(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
     os.replace(tmp, path)
-
-
-def default_recording(dataset_path: Path) -> Path:
-    """`evals/gold` records into `evals/recordings/gold.jsonl`."""
-    return dataset_path.resolve().parent / "recordings" / f"{dataset_path.resolve().name}.jsonl"
 
 
 def eval_command(
@@ -80,42 +72,39 @@ def eval_command(
     timeout: Annotated[float, typer.Option(min=1, help="Seconds per model request")] = 300.0,
 ) -> None:
     """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate."""
-    from .evaluate import (
-        POLNEAR_HEADLINE,
-        baseline_drops,
-        gate,
-        parse_thresholds,
-        read_predictions,
-        score_dataset,
-    )
-    from .gold import load_gold_dir
-    from .metrics import HEADLINE
+    from .compare import load_report
+    from .eval_run import evaluate_dataset
+    from .evaluate import baseline_drops, gate, parse_thresholds
     from .report import to_markdown, to_terminal
 
-    started = time.perf_counter()
     with _reported(), ExitStack() as stack:
-        kind = dataset or ("polnear" if (path / "attributions").is_dir() else "gold")
-        if kind not in DATASETS:
-            raise InputError(f"--dataset must be one of {', '.join(DATASETS)}")
-        if offline and record:
-            raise InputError("--offline replays a recording; --record makes one: pick one")
         thresholds = parse_thresholds(fail_under) if fail_under else {}
-        if kind == "polnear":
-            from .polnear import load_polnear
+        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
+        done: list[str] = []
 
-            gold = load_polnear(path, limit=limit, seed=seed, max_words=max_words)
-        else:
-            gold = load_gold_dir(path)[:limit]
-        if predictions is not None:
-            records = read_predictions(predictions)
-        else:
-            records = _extract(ctx, stack, gold, path, model, base_url, prompt, offline, record,
-                               recording, cache, timeout, output)
-        result = score_dataset(
-            gold, records, dataset=kind if kind != "gold" else path.name, dataset_path=str(path),
-            iou=iou, resamples=resamples, seed=seed, offline=offline,
-            wall_seconds=time.perf_counter() - started,
-            headline=POLNEAR_HEADLINE if kind == "polnear" else HEADLINE,
+        def progress(item: GoldArticle, rec: OutputRecord) -> None:
+            done.append(item.id)
+            if isinstance(rec, Extraction):
+                u = rec.provenance.usage
+                line = (f"[{len(done)}] {rec.article_id}: {len(rec.claims)} claims, "
+                        f"{u.calls} calls + {u.cached_calls} cached, "
+                        f"{rec.provenance.latency_s:.1f} s")
+            else:
+                line = f"[{len(done)}] {rec.article_id}: failed ({rec.message})"
+            typer.echo(line, err=True)
+            if out is not None:
+                out.write(rec.model_dump_json() + "\n")
+                out.flush()
+
+        def recorded(rows: int, where: Path) -> None:
+            typer.echo(f"recorded {rows} responses in {where}", err=True)
+
+        result = evaluate_dataset(
+            path, dataset=dataset, predictions=predictions, limit=limit, max_words=max_words,
+            seed=seed, resamples=resamples, iou=iou, model=model, base_url=base_url,
+            prompt=prompt, offline=offline, record=record, recording=recording,
+            cache_path=cache, timeout_s=timeout, http_client=_obj(ctx).get("http_client"),
+            on_article=progress, on_recorded=recorded,
         )
         if report is not None:
             _write_atomic(report, result.model_dump_json(indent=1) + "\n")
@@ -124,69 +113,11 @@ def eval_command(
         typer.echo(to_terminal(result))
         failures = gate(result, thresholds)
         if baseline is not None:
-            from .compare import load_report
-
             failures += baseline_drops(result, load_report(baseline), max_drop)
     if failures:
         for failure in failures:
             typer.echo(f"stance: gate failed: {failure}", err=True)
         raise typer.Exit(1)
-
-
-def _extract(ctx: typer.Context, stack: ExitStack, gold: list[GoldArticle], path: Path,
-             model: str | None, base_url: str | None, prompt: str | None, offline: bool,
-             record: bool, recording: Path | None, cache: Path | None, timeout: float,
-             output: Path | None) -> dict[str, OutputRecord]:
-    """Extract the gold articles through the cache (or a replayed recording)."""
-    from .backends import open_client, parse_model
-    from .cache import ResponseCache, default_cache_path
-    from .evaluate import run_extractions
-    from .pipeline import Extractor
-    from .prompts import load_prompt
-    from .recording import replay_cache, save_recording
-
-    recording = recording or default_recording(path)
-    choice = parse_model(model, base_url)
-    template = load_prompt(prompt) if prompt else load_prompt()
-    if offline:
-        if not recording.exists():
-            raise InputError(f"--offline: no recording at {recording}; make one with --record")
-        store = stack.enter_context(replay_cache(recording))
-    else:
-        store = stack.enter_context(ResponseCache(cache or default_cache_path()))
-    client = open_client(choice, cache=store, timeout_s=timeout,
-                         http_client=_obj(ctx).get("http_client"), offline=offline)
-    extractor = Extractor(client, template)
-    out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
-    total = len(gold)
-    done: list[str] = []
-
-    def progress(item: GoldArticle, rec: OutputRecord) -> None:
-        done.append(item.id)
-        if isinstance(rec, Extraction):
-            u = rec.provenance.usage
-            line = (f"[{len(done)}/{total}] {rec.article_id}: {len(rec.claims)} claims, "
-                    f"{u.calls} calls + {u.cached_calls} cached, {rec.provenance.latency_s:.1f} s")
-        else:
-            line = f"[{len(done)}/{total}] {rec.article_id}: failed ({rec.message})"
-        typer.echo(line, err=True)
-        if out is not None:
-            out.write(rec.model_dump_json() + "\n")
-            out.flush()
-
-    try:
-        records = run_extractions(gold, extractor, progress)
-    except ReplayMissError as exc:
-        again = f"stance eval {path} --model {model or 'local'}"
-        again += f" --prompt {prompt}" if prompt else ""
-        raise ReplayMissError(
-            f"{exc}\nThe prompt, an article or the model changed since {recording} was "
-            f"recorded. Re-record with: {again} --record --recording {recording}"
-        ) from None
-    if record:
-        saved = save_recording(recording, store, client.used_keys)
-        typer.echo(f"recorded {saved} responses in {recording}", err=True)
-    return records
 
 
 def compare_command(

@@ -181,3 +181,14 @@ def test_polnear_dataset_is_read_extracted_and_scored(tmp_path: Path) -> None:
     assert data["manifest"]["dataset"] == "polnear"
     assert sum(a["counts"]["claim_gold"] for a in data["articles"]) > 0
     assert "stance_f1" not in data["headline"]
+
+
+def test_python_api_gives_the_same_report(gold_dir: Path, tmp_path: Path) -> None:
+    from stance import evaluate_dataset
+
+    out = tmp_path / "out.jsonl"
+    assert invoke(fake_endpoint(), "extract", str(gold_dir / "bridge.txt"), *MODEL, "-o",
+                  str(out)).exit_code == 0
+    report = evaluate_dataset(gold_dir, predictions=out, resamples=200)
+    assert report.value("claim_f1") == 1.0
+    assert report.manifest.dataset == "gold" and report.manifest.resamples == 200
