@@ -25,6 +25,7 @@ class _Lexicon:
     country_alias: dict[str, str]  # lower-cased alias -> country
     demonym: dict[str, str]  # lower-cased demonym -> country
     aliases_of: dict[str, list[str]]  # country -> surface forms to look for in text
+    demonyms_of: dict[str, list[str]]  # country -> "Chinese", ...: what a claim is about
     titles: frozenset[str]
     pronouns: frozenset[str]
     unnamed: frozenset[str]
@@ -38,6 +39,7 @@ def lexicon() -> _Lexicon:
     alias: dict[str, str] = {}
     demonym: dict[str, str] = {}
     aliases_of: dict[str, list[str]] = {}
+    demonyms_of: dict[str, list[str]] = {}
     for country, info in raw["countries"].items():
         alias[country.lower()] = country
         forms = [country]
@@ -46,11 +48,13 @@ def lexicon() -> _Lexicon:
             forms.append(capital)
         for dem in info.get("demonyms", []):
             demonym[dem.lower()] = country
+            demonyms_of.setdefault(country, []).append(dem)
         aliases_of[country] = forms
     return _Lexicon(
         country_alias=alias,
         demonym=demonym,
         aliases_of=aliases_of,
+        demonyms_of=demonyms_of,
         titles=frozenset(t.lower() for t in raw["titles"]),
         pronouns=frozenset(p.lower() for p in raw["pronouns"]),
         unnamed=frozenset(u.lower() for u in raw["unnamed"]),
@@ -158,6 +162,7 @@ class ActorRegistry:
         forms = set(entry.surfaces)
         if entry.country is not None:
             forms.update(lexicon().aliases_of.get(entry.country, []))
+            forms.update(lexicon().demonyms_of.get(entry.country, []))
         elif len(entry.name.split()) > 1:
             forms.update({entry.name.split()[-1], entry.name.split()[0]})
         return any(find_mentions(form, words) for form in forms if form)
@@ -195,6 +200,9 @@ class ActorRegistry:
         if entry.kind is ActorKind.PERSON:
             self.last_person = key
         return key
+
+    def actor_keys(self) -> list[str]:
+        return list(self._entries)
 
     def known(self, speaker: str) -> str | None:
         """The key of an actor already read that ``speaker`` names; never creates one."""

@@ -85,7 +85,8 @@ def attributed_key(
 
 # "Helena Marsh, director of the council, said the scheme ..." -> "the scheme ..."
 _PREFIX = re.compile(
-    rf"^(?:[Tt]he\s+)?(?:{_NAME}|[a-z]+(?:\s+[a-z]+)?)(?:,\s[^,“”\"]{{1,80}},)?\s+"
+    rf"^(?:(?:In|On|At|In a|Later|Earlier)\b[^,“”\"]{{0,40}},\s+)?"
+    rf"(?:[Tt]he\s+)?(?:{_NAME}|[a-z]+(?:\s+[a-z]+)?)(?:,\s[^,“”\"]{{1,80}},)?\s+"
     rf"(?:(?:has|have|had|also|long|again|later|earlier|repeatedly|\w+ly)\s+)*(?:{_VERBS})\b"
     rf"(?:\s+(?:[\w’' -]{{0,40}}?\s+)?that\b|\s*[,:])?\s*[\"“]?\s*"
 )

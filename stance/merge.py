@@ -108,6 +108,7 @@ class Draft:
     claimer_key: str
     target_key: str | None  # actor key of what the claim is about, when that is an actor
     named_in_quote: bool = False  # the claimer's name is inside the quoted words
+    names: frozenset[str] = frozenset()  # actor keys named in the quote, target or denies text
 
 
 def _overlap(a: Claim, b: Claim) -> float:
@@ -190,22 +191,32 @@ def link_denials(drafts: list[Draft]) -> None:
             continue
         what = f"{denial.denies_text} {claim.proposition}"
         best: tuple[float, Draft | None] = (0.0, None)
+        aimed: tuple[float, Draft | None] = (0.0, None)  # best among claims about the denier
         for other in drafts:
             candidate = other.claim
             bonus = _DENIABLE_BONUS.get(candidate.type)
             if other.claimer_key == denial.claimer_key or bonus is None:
                 continue
             score = _containment(what, f"{candidate.proposition} {candidate.quote}") + bonus
-            if other.target_key is not None and other.target_key == denial.claimer_key:
+            about_denier = (
+                other.target_key == denial.claimer_key or denial.claimer_key in other.names
+            )
+            if about_denier:
                 score += 0.15  # the candidate is aimed at the denier
-            if denial.target_key is not None and denial.target_key == other.claimer_key:
+            if denial.target_key == other.claimer_key or other.claimer_key in denial.names:
                 score += 0.2  # the denial is aimed at the candidate's claimer
             if candidate.span.start < claim.span.start:
                 score += 0.05
             if score > best[0]:
                 best = (score, other)
+            if about_denier and candidate.span.start < claim.span.start and score > aimed[0]:
+                aimed = (score, other)
         if best[1] is not None and best[0] >= DENIAL_LINK_THRESHOLD:
             claim.denies = best[1].claim.id
+        elif aimed[1] is not None:
+            # Nothing matched well in words: a denial answers what was said about the denier
+            # earlier in the article (the gold set's denials mostly do).
+            claim.denies = aimed[1].claim.id
 
 
 def derive_stances(drafts: list[Draft]) -> list[Stance]:

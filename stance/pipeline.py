@@ -34,7 +34,7 @@ from .schema import (
     SegmentError,
     Usage,
 )
-from .segment import Segment, split_segments
+from .segment import Segment, is_headline, split_segments
 
 
 def stance_version() -> str:
@@ -204,7 +204,7 @@ class Extractor:
         claim = Claim(
             id="",
             claimer=key,
-            type=claim_type_of(item, text_quote),
+            type=claim_type_of(item, text_quote, about_self=_about_self(registry, key, text_quote)),
             attribution=attribution_of(text, span.start, span.end, segment),
             quote=text_quote,
             span=span,
@@ -238,9 +238,21 @@ class Extractor:
         reading: _Reading,
         segments: list[Segment],
     ) -> Extraction:
+        kept = []
         for draft in reading.drafts:
+            if is_headline(segments[draft.claim.segment]):
+                reading.rejected.append(Rejected(
+                    quote=draft.claim.quote, speaker=draft.claimer_key, segment=0,
+                    reason="in the headline: the article's summary, attributed in full below",
+                ))
+                continue
             self._check_attribution(article.text, draft, registry, segments)
-        drafts = deduplicate(reading.drafts)
+            about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
+            draft.names = frozenset(
+                k for k in registry.actor_keys() if registry.named_in(k, about)
+            )
+            kept.append(draft)
+        drafts = deduplicate(kept)
         actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
         for number, draft in enumerate(drafts, start=1):
             draft.claim.id = f"c{number}"
@@ -330,12 +342,23 @@ _NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|won[’']t|shall|would|going to)\b", re.IGNORECASE)
 
 
-def claim_type_of(item: AnswerClaim, quote: str) -> ClaimType:
+def _about_self(registry: ActorRegistry, key: str, quote: str) -> bool:
+    """Does the claimer speak about itself ("we", "our", its own name)?"""
+    return bool(_FIRST_PERSON.search(quote)) or registry.named_in(key, quote)
+
+
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b", re.IGNORECASE)
+
+
+def claim_type_of(item: AnswerClaim, quote: str, about_self: bool = True) -> ClaimType:
     """The model's type, corrected to denial when the words plainly deny.
 
-    A small model rarely says "denial"; an assertion that negates ("said it does not
-    interfere") or a claim cued by "denied"/"groundless" is one, by the prompt's own
-    definition. Commitments, warnings, demands and predictions keep their type.
+    A small model rarely says "denial"; a claim cued by "denied"/"groundless", or an
+    assertion that negates a fact about the claimer itself ("said it does not interfere",
+    "we have not sold"), is one, by the prompt's own definition. A negation about someone
+    else ("the burden is not evenly shared") is not: the gold set showed that rule, applied
+    to every negation, made most predicted denials wrong. Commitments, warnings, demands and
+    predictions keep their type.
     """
     claimed = ClaimType(item.type)
     if claimed in (ClaimType.ASSERTION, ClaimType.OPINION, ClaimType.ACCUSATION) and (
@@ -343,7 +366,7 @@ def claim_type_of(item: AnswerClaim, quote: str) -> ClaimType:
     ):
         return ClaimType.DENIAL
     negated_fact = _NEGATION.search(quote) and not _FUTURE.search(quote)
-    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION) and negated_fact:
+    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION) and negated_fact and about_self:
         return ClaimType.DENIAL
     return claimed
 

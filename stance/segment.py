@@ -97,3 +97,18 @@ def split_segments(text: str, *, max_chars: int = MAX_SEGMENT_CHARS) -> list[Seg
                 Segment(len(segments), Span(start=a, end=b), piece, worth_reading(piece))
             )
     return segments
+
+
+def is_headline(segment: Segment) -> bool:
+    """A first segment that is one short line without a sentence end: the article's title.
+
+    A title summarises in the reporting voice ("Beijing rejects charge"); what it says is
+    attributed in full further down, so claims read from it are not kept.
+    """
+    words = segment.text.strip()
+    return (
+        segment.index == 0
+        and "\n" not in words
+        and len(words.split()) <= 20
+        and not words.endswith((".", "!", "?", "\"", "”", "’"))
+    )

@@ -67,3 +67,11 @@ def test_attribution_prefix_is_trimmed(words: str, claim: str) -> None:
 
     span = without_attribution(words, Span(start=0, end=len(words)))
     assert words[span.start : span.end] == claim
+
+
+def test_statement_opening_is_trimmed_too() -> None:
+    from stance.attribution import without_attribution
+
+    words = "In a statement, Harbourview said: “We firmly reject any suggestion”"
+    span = without_attribution(words, Span(start=0, end=len(words)))
+    assert words[span.start : span.end] == "We firmly reject any suggestion”"

@@ -428,3 +428,24 @@ def test_unusable_answers_never_raise_out_of_extract(answer: str) -> None:
 
     assert [e.segment for e in extraction.errors] == [2]
     assert len(model.requests) == 5  # two good paragraphs, three tries for the bad one
+
+
+def test_denial_without_matching_words_answers_the_claim_about_the_denier() -> None:
+    text = (
+        "Port row\n\n"
+        "“Harbourview lost the patient files,” Ana Ruiz said.\n\n"
+        "“Nothing of the kind happened here,” Harbourview said in a statement."
+    )
+    model = ScriptedModel(
+        {
+            "Ana Ruiz": [claim("Ana Ruiz", "Harbourview lost the patient files",
+                               target="patient files")],
+            "in a statement": [claim("Harbourview", "Nothing of the kind happened here",
+                                     type="denial", kind="organisation", target="it")],
+        }
+    )
+    result = run(model, text)
+    by_quote = {c.quote: c for c in result.claims}
+    denial = by_quote["Nothing of the kind happened here"]
+    assert denial.type is ClaimType.DENIAL
+    assert denial.denies == by_quote["Harbourview lost the patient files"].id

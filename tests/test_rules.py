@@ -148,3 +148,23 @@ def test_the_fuller_name_becomes_the_actor_name() -> None:
     assert registry.resolve("Xi Jinping", "person") == short
     actors, _ = registry.build("Xi Jinping spoke. Xi left.", [short or ""])
     assert actors[0].name == "Xi Jinping"
+
+
+def test_a_negation_about_someone_else_is_not_a_denial() -> None:
+    quote = "the burden is not evenly shared"
+    claimed = answer("assertion", quote, "said")
+    assert claim_type_of(claimed, quote, about_self=False) is ClaimType.ASSERTION
+    assert claim_type_of(claimed, quote, about_self=True) is ClaimType.DENIAL
+    denied = answer("assertion", "the harbour fees are fair", "rejected")
+    assert claim_type_of(denied, "the harbour fees are fair", about_self=False) is \
+        ClaimType.DENIAL
+
+
+def test_headline_is_recognised() -> None:
+    from stance.segment import is_headline
+
+    title = "Beijing rejects charge of dumping solar glass"
+    assert is_headline(Segment(0, Span(start=0, end=len(title)), title, True))
+    lead = "Beijing (CNN) — Officials said on Friday that the talks failed."
+    assert not is_headline(Segment(0, Span(start=0, end=len(lead)), lead, True))
+    assert not is_headline(Segment(1, Span(start=0, end=len(title)), title, True))
