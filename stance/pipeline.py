@@ -34,7 +34,7 @@ from .schema import (
     SegmentError,
     Usage,
 )
-from .segment import Segment, is_headline, split_segments
+from .segment import Segment, is_headline, reports_speech, split_segments
 
 
 def stance_version() -> str:
@@ -102,6 +102,14 @@ class Extractor:
             paragraph=segment.text, speakers=speakers, last_person=last_person
         )
         answer = self._ask(messages, ParagraphAnswer, reading)
+        if not answer.claims and self.prompt.second_look and reports_speech(segment.text):
+            # The small model sometimes answers [] for a paragraph full of quotes: one nudge.
+            messages = [
+                *messages,
+                {"role": "assistant", "content": answer.model_dump_json()},
+                {"role": "user", "content": self.prompt.second_look},
+            ]
+            answer = self._ask(messages, ParagraphAnswer, reading)
         alignments = [self._align(c.quote, text, segment) for c in answer.claims]
         unaligned = [i for i, a in enumerate(alignments) if not a.aligned]
         if unaligned:

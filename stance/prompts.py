@@ -46,6 +46,7 @@ class _PromptFile(BaseModel):
     system: str
     user: str
     reask: str
+    second_look: str | None = None
     examples: list[PromptExample]
 
 
@@ -67,6 +68,7 @@ class PromptTemplate:
     user_template: str
     reask_template: str
     examples: tuple[PromptExample, ...]
+    second_look: str | None = None  # asked when a paragraph with reported speech got nothing
 
     @property
     def info(self) -> PromptInfo:
@@ -145,6 +147,7 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
         user_template=data.user,
         reask_template=data.reask,
         examples=tuple(data.examples),
+        second_look=data.second_look,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

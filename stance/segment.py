@@ -112,3 +112,8 @@ def is_headline(segment: Segment) -> bool:
         and len(words.split()) <= 20
         and not words.endswith((".", "!", "?", "\"", "”", "’"))
     )
+
+
+def reports_speech(text: str) -> bool:
+    """A reporting verb is present: an empty answer for this paragraph deserves a second look."""
+    return bool(REPORTING_VERBS.search(text))

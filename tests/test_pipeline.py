@@ -449,3 +449,25 @@ def test_denial_without_matching_words_answers_the_claim_about_the_denier() -> N
     denial = by_quote["Nothing of the kind happened here"]
     assert denial.type is ClaimType.DENIAL
     assert denial.denies == by_quote["Harbourview lost the patient files"].id
+
+
+def test_an_empty_answer_gets_one_second_look_when_the_prompt_has_one() -> None:
+    from stance.prompts import load_prompt as load
+
+    text = "Row\n\n“The quota is fair,” Ana Lima said on Monday."
+    asked: list[int] = []
+
+    def model(**kwargs: Any) -> ChatCompletion:
+        turns = [m for m in kwargs["messages"] if m["role"] == "user"]
+        asked.append(len(turns))
+        if "Look at the PARAGRAPH again" in turns[-1]["content"]:
+            return completion(json.dumps({"claims": [claim("Ana Lima", "The quota is fair")]}))
+        return completion(json.dumps({"claims": []}))
+
+    client = StructuredClient(create=model, model_id="fake:x", request_model="x")
+    result = Extractor(client, load("claims-v4")).extract(text)
+    assert [c.quote for c in result.claims] == ["The quota is fair"]
+    assert len(asked) == 2
+    asked.clear()
+    assert Extractor(client, load("claims-v2")).extract(text).claims == []
+    assert len(asked) == 1  # v2 has no second look
