@@ -4,7 +4,8 @@
 #                  llama-cpp-python from source takes 12-20 min; pip caches the wheel)
 #   make model     assemble and sha256-verify the default GGUF in the user cache
 #   make demo      per-actor claims from examples/ministers.txt with the local model
-#   make test      ruff, mypy, then every test, the slow real-model ones included
+#   make test      ruff, mypy, every test (the slow real-model ones included), then the eval gate
+#   make eval-gate score the gold set from its recorded responses; fail on a drop or a floor
 #   make lint      ruff check, ruff format --check, mypy
 
 SHELL := /bin/bash
@@ -20,7 +21,11 @@ PYTEST_ARGS ?=
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv install model demo test lint
+.PHONY: help venv install model demo test lint eval-gate
+
+# The CI gate: offline replay of evals/recordings/gold.jsonl (no model runs), compared with the
+# recorded run's report. Floors sit below the recorded figures; --max-drop catches small losses.
+GATE_FLOORS ?= claim_f1=0.5,attribution_f1=0.4,denial_f1=0.3,grounding_rate=0.8
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -47,6 +52,11 @@ test: model
 	$(BIN)/ruff check stance tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory eval-gate
+
+eval-gate: model
+	$(BIN)/stance eval evals/gold --model local --offline --fail-under $(GATE_FLOORS) \
+		--baseline evals/baseline.json --max-drop 0.02
 
 lint: $(STAMP)
 	$(BIN)/ruff check stance tests benchmarks
