@@ -34,6 +34,7 @@ class Comparison:
     metrics: list[str]
     differences: dict[tuple[int, str], Difference]  # (run index >= 1, metric) -> run - first
     wins: dict[int, tuple[int, int, int]]  # run index -> (better, worse, tied) vs the first
+    resamples: int = 1000
 
 
 def compare(reports: list[EvalReport], names: list[str], *, resamples: int = 1000,
@@ -62,13 +63,21 @@ def compare(reports: list[EvalReport], names: list[str], *, resamples: int = 100
         better = sum((other[i] or 0) > (first[i] or 0) + 1e-9 for i in shared)
         worse = sum((other[i] or 0) < (first[i] or 0) - 1e-9 for i in shared)
         wins[k] = (better, worse, len(shared) - better - worse)
-    return Comparison(names, reports, shared, metrics, differences, wins)
+    return Comparison(names, reports, shared, metrics, differences, wins, resamples)
 
 
 def _num(x: float | None, signed: bool = False) -> str:
     if x is None or math.isnan(x):
         return "n/a"
     return f"{x:+.3f}" if signed else f"{x:.3f}"
+
+
+def _p(p: float, resamples: int) -> str:
+    """A p-value no finer than the bootstrap can resolve."""
+    if math.isnan(p):
+        return "n/a"
+    floor = 1.0 / resamples
+    return f"<{floor:.3f}" if p < floor else f"{p:.3f}"
 
 
 def to_markdown(c: Comparison) -> str:
@@ -82,7 +91,7 @@ def to_markdown(c: Comparison) -> str:
         for k in range(1, len(c.reports)):
             d = c.differences[(k, metric)]
             cells.append(f"{_num(d.value, True)} [{_num(d.low, True)}, {_num(d.high, True)}] "
-                         f"(p={_num(d.p_value)})")
+                         f"(p={_p(d.p_value, c.resamples)})")
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Per-article {WIN_METRIC} against {c.names[0]}:", ""]
     for k, (better, worse, tied) in c.wins.items():
@@ -99,18 +108,27 @@ def to_markdown(c: Comparison) -> str:
 
 
 def to_terminal(c: Comparison) -> str:
+    """Values with intervals per run, then each run minus the first with its p-value."""
     width = max(len(m) for m in c.metrics)
-    col = max(12, *(len(n) for n in c.names))
-    lines = [f"{'metric':<{width}}  " + "  ".join(f"{n:>{col}}" for n in c.names)
-             + "".join(f"  {'Δ ' + c.names[k]:>24}" for k in range(1, len(c.names)))]
+    col = 21
+    head = f"{'metric':<{width}}  " + "  ".join(f"{n[:col]:>{col}}" for n in c.names)
+    head += "".join(f"  {('Δ ' + c.names[k])[:24]:>24}" for k in range(1, len(c.names)))
+    lines = [head]
     for m in c.metrics:
-        row = f"{m:<{width}}  " + "  ".join(f"{_num(r.metrics[m].value):>{col}}"
-                                             for r in c.reports)
+        row = f"{m:<{width}}  " + "  ".join(f"{r.metrics[m].text(2):>{col}}" for r in c.reports)
         for k in range(1, len(c.reports)):
             d = c.differences[(k, m)]
-            row += f"  {_num(d.value, True):>7} p={_num(d.p_value):<5}"
-            row += " *" if d.p_value == d.p_value and d.p_value < 0.05 else "  "
+            star = "*" if d.p_value == d.p_value and d.p_value < 0.05 else " "
+            row += f"  {_num(d.value, True):>7} p={_p(d.p_value, c.resamples):<6}{star:>8}"
         lines.append(row)
-    lines.append(f"({len(c.shared)} shared articles; Δ = run − {c.names[0]}, paired bootstrap; "
-                 "* p < 0.05)")
+    for k, (better, worse, tied) in c.wins.items():
+        lines.append(f"{c.names[k]} vs {c.names[0]}, per-article {WIN_METRIC}: better on "
+                     f"{better}, worse on {worse}, tied on {tied}")
+    for name, r in zip(c.names, c.reports, strict=True):
+        run = r.manifest
+        cost = "unknown" if run.cost_usd is None else f"${run.cost_usd:.4f}"
+        lines.append(f"{name}: {run.tokens_per_article:,.0f} tokens/article, "
+                     f"{run.model_seconds_per_article:.1f} model-s/article, cost {cost}")
+    lines.append(f"({len(c.shared)} shared articles; Δ = run − {c.names[0]}, paired bootstrap "
+                 f"over articles, {c.resamples} resamples; * p < 0.05)")
     return "\n".join(lines)

@@ -36,6 +36,8 @@ from .schema import (
 )
 from .segment import Segment, is_headline, reports_speech, split_segments
 
+NOT_FOUND = "quote not found in the paragraph read"  # the reason a grounding failure carries
+
 
 def stance_version() -> str:
     try:
@@ -184,7 +186,7 @@ class Extractor:
                     quote=item.quote,
                     speaker=item.speaker,
                     reason=(
-                        "quote not found in the paragraph read, after one re-ask "
+                        f"{NOT_FOUND}, after one re-ask "
                         f"(best fuzzy score {alignment.score:.0f})"
                     ),
                     segment=segment.index,

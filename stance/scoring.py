@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .gold import GoldActor, GoldArticle, GoldClaim, SourceKind
+from .pipeline import NOT_FOUND
 from .schema import Actor, Claim, ClaimType, Extraction
 
 DEFAULT_IOU = 0.5
@@ -249,9 +250,11 @@ class _Scorer:
         self.score.add("stance_gold", len(self.gold.stances))
 
     def grounding(self) -> None:
-        """Returned quotes: kept claims plus items rejected for not being in the text."""
+        """Returned quotes: kept claims plus items rejected for not being in the text (not
+        those set aside for another reason, such as sitting in the headline)."""
         kept = self.pred.claims
-        self.score.add("grounding_n", len(kept) + len(self.pred.rejected))
+        lost = [r for r in self.pred.rejected if r.reason.startswith(NOT_FOUND)]
+        self.score.add("grounding_n", len(kept) + len(lost))
         self.score.add("grounding_ok", sum(c.alignment.value == "exact" for c in kept))
 
 
