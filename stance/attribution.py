@@ -103,3 +103,36 @@ def without_attribution(text: str, span: Span) -> Span:
     if not match or len(words[match.end() :].split()) < 3:
         return span
     return Span(start=span.start + match.end(), end=span.end)
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
+
+
+def sentence_of(text: str, span: Span, paragraph: Span) -> str:
+    """The sentence(s) of the paragraph that hold the span."""
+    before = text[paragraph.start : span.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    start = paragraph.start + ends[-1].end() if ends else paragraph.start
+    after = _SENTENCE_END.search(text, span.end, paragraph.end)
+    end = after.end() if after else paragraph.end
+    return text[start:end]
+
+
+def is_attributed(text: str, span: Span, paragraph: Span) -> bool:
+    """Does the sentence around reported words say someone said them?
+
+    The gold set showed the small model turning narration ("Redmere City ended a run of five
+    matches without a win") into claims by the sentence's subject. Reported speech has a
+    reporting verb or "according to" in its sentence; without one it is the article's voice.
+    """
+    from .segment import REPORTING_VERBS
+
+    sentence = sentence_of(text, span, paragraph)
+    verbs = {m.group(0).lower() for m in REPORTING_VERBS.finditer(sentence)}
+    return bool(verbs - _WEAK_CUES or _ACCORDING.search(sentence))
+
+
+# Words the reading pass counts as possible cues but that do not attribute on their own
+# ("rain is expected", "a warning", "the report").
+_WEAK_CUES = {"expect", "expects", "expected", "warning", "reported", "reports", "notes"}
+_ACCORDING = re.compile(r"\baccording to\b|\bin a statement\b|\bin a letter\b", re.IGNORECASE)

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .actors import ActorRegistry, country_of
 from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
-from .attribution import attributed_key, without_attribution
+from .attribution import attributed_key, is_attributed, without_attribution
 from .errors import ExtractionError
 from .grounding import Alignment, align
 from .llm import StructuredClient, T
@@ -254,6 +254,15 @@ class Extractor:
                 reading.rejected.append(Rejected(
                     quote=draft.claim.quote, speaker=draft.claimer_key, segment=0,
                     reason="in the headline: the article's summary, attributed in full below",
+                ))
+                continue
+            paragraph = segments[draft.claim.segment].span
+            direct = draft.claim.attribution is Attribution.DIRECT
+            if not direct and not is_attributed(article.text, draft.claim.span, paragraph):
+                reading.rejected.append(Rejected(
+                    quote=draft.claim.quote, speaker=draft.claimer_key,
+                    segment=draft.claim.segment,
+                    reason="no reporting verb in its sentence: the article's narration",
                 ))
                 continue
             self._check_attribution(article.text, draft, registry, segments)

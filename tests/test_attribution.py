@@ -75,3 +75,34 @@ def test_statement_opening_is_trimmed_too() -> None:
     words = "In a statement, Harbourview said: “We firmly reject any suggestion”"
     span = without_attribution(words, Span(start=0, end=len(words)))
     assert words[span.start : span.end] == "We firmly reject any suggestion”"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "words", "attributed"),
+    [
+        ("Redmere City beat Northvale 3-0. The outlook is unsettled.", "Redmere City beat", False),
+        ("Rain is expected on Friday. Pitches may flood.", "Rain is expected on Friday", False),
+        ("Raman said that 1,200 customers had complained. Prices rose.", "1,200 customers", True),
+        ("According to the ministry, prices will fall.", "prices will fall", True),
+        ("Prices rose. The council denied that it had raised fees.", "it had raised fees", True),
+    ],
+)
+def test_reported_words_need_a_reporting_verb_in_their_sentence(
+    paragraph: str, words: str, attributed: bool
+) -> None:
+    from stance.attribution import is_attributed
+
+    start = paragraph.index(words)
+    span = Span(start=start, end=start + len(words))
+    assert is_attributed(paragraph, span, Span(start=0, end=len(paragraph))) is attributed
+
+
+def test_narration_is_set_aside_with_its_reason() -> None:
+    text = "Results\n\nRedmere City beat Northvale 3-0, and 9,000 fans are expected next week."
+    model = ScriptedModel({"Redmere": [claim("Redmere City", "Redmere City beat Northvale 3-0",
+                                             kind="organisation")]})
+    result = run(model, text)
+    assert result.claims == []
+    assert [r.reason for r in result.rejected] == [
+        "no reporting verb in its sentence: the article's narration"
+    ]
