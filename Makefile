@@ -25,7 +25,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
 # The CI gate: offline replay of evals/recordings/gold.jsonl (no model runs), compared with the
 # recorded run's report. Floors sit below the recorded figures; --max-drop catches small losses.
-GATE_FLOORS ?= claim_f1=0.5,attribution_f1=0.4,denial_f1=0.3,grounding_rate=0.8
+GATE_FLOORS ?= claim_f1=0.6,attribution_f1=0.45,denial_f1=0.3,grounding_rate=0.8
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))

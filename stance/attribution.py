@@ -25,7 +25,7 @@ _NAME = r"[A-Z][\w’'.-]*(?:\s+(?:de\s+|van\s+|von\s+|da\s+)?[A-Z][\w’'.-]*){
 _PRONOUN = r"[Hh]e|[Ss]he"
 # "…,” Kallaste said." / "…," said Caddell, / "…,” she added."
 _AFTER = re.compile(
-    rf"^[\s,.;:!?—–-]*[\"”’]?[\s,]*(?:(?:{_VERBS})\s+(?P<after>{_NAME})\b"
+    rf"^(?:[,.;:!?—–-]?[\"”’]|,)[\s,]*(?:(?:{_VERBS})\s+(?P<after>{_NAME})\b"
     rf"|(?P<subject>{_NAME}|{_PRONOUN})\s+(?:\w+ly\s+)?(?:{_VERBS})\b)"
 )
 # "Raman said that …" / "Marsh told a press conference: “…" / "She added that …"
@@ -80,7 +80,19 @@ def attributed_key(
         return person_before(registry, text, span.start)
     if registry.is_unnamed(speaker):
         return None
-    return registry.known(speaker)
+    return registry.known(speaker) or _new_person(registry, text, speaker)
+
+
+def _new_person(registry: ActorRegistry, text: str, speaker: str) -> str | None:
+    """A person the model never named as a speaker: "Kallaste said" after "Tiina Kallaste"
+    appears in the article. Only a name the article spells out in full becomes an actor."""
+    full = re.search(rf"\b((?:[A-Z][\w’'-]+\s+){{1,2}}){re.escape(speaker)}\b", text)
+    if full is None and len(speaker.split()) < 2:
+        return None
+    name = f"{full.group(1)}{speaker}" if full else speaker
+    if any(w.lower() in _LEADING or w.lower() in {"the", "a", "an"} for w in name.split()[:1]):
+        return None
+    return registry.resolve(name, "person")
 
 
 # "Helena Marsh, director of the council, said the scheme ..." -> "the scheme ..."

@@ -106,3 +106,17 @@ def test_narration_is_set_aside_with_its_reason() -> None:
     assert [r.reason for r in result.rejected] == [
         "no reporting verb in its sentence: the article's narration"
     ]
+
+
+def test_a_person_the_model_missed_is_found_by_the_text() -> None:
+    text = ("Ferries\n\nTiina Kallaste, who heads the agency, spoke in Tallinn. "
+            "“The pattern is consistent with jamming,” Kallaste said.")
+    model = ScriptedModel({"pattern": [claim("Port Authority", "The pattern is consistent "
+                                             "with jamming", kind="organisation")]})
+    result = run(model, text)
+    assert [result.actor(c.claimer).name for c in result.claims] == ["Tiina Kallaste"]
+
+
+def test_a_new_sentence_after_reported_words_is_not_their_attribution() -> None:
+    paragraph = "Lin said that Washington was wrong. She warned that China would act."
+    assert speaker(paragraph, "Washington was wrong") == "Lin"
