@@ -86,7 +86,7 @@ def attributed_key(
 def _new_person(registry: ActorRegistry, text: str, speaker: str) -> str | None:
     """A person the model never named as a speaker: "Kallaste said" after "Tiina Kallaste"
     appears in the article. Only a name the article spells out in full becomes an actor."""
-    full = re.search(rf"\b((?:[A-Z][\w’'-]+\s+){{1,2}}){re.escape(speaker)}\b", text)
+    full = re.search(rf"\b((?:[A-Z][\w’'-]+ ){{1,2}}){re.escape(speaker)}\b", text)
     if full is None and len(speaker.split()) < 2:
         return None
     name = f"{full.group(1)}{speaker}" if full else speaker
