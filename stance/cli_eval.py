@@ -6,8 +6,6 @@ Exit codes: 0 scored (and the gate passed), 1 the gate failed or articles could 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -21,11 +19,9 @@ from .schema import Extraction, OutputRecord
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    from .output import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
 
 
 def eval_command(

@@ -81,7 +81,7 @@ class OutputFile:
         """Repair a resumed file (torn last line, records to redo), then open for append."""
         try:
             if self._drop:
-                _atomic_write(self.path, b"".join(line + b"\n" for line in self._keep))
+                atomic_write(self.path, b"".join(line + b"\n" for line in self._keep))
             elif self.path.exists() and self._keep_until < self.path.stat().st_size:
                 os.truncate(self.path, self._keep_until)
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,8 +125,9 @@ def _check_path(output: Path, inputs: Sequence[str]) -> None:
             raise ConfigError(f"output {output} is (inside) the input {raw}; write it elsewhere")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that a kill leaves the old or the new file, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -8,7 +8,6 @@ the article or the model changes a key and fails loudly instead of calling a mod
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from .cache import ROW_FIELDS, ResponseCache
 from .errors import InputError
+from .output import atomic_write
 
 Row = dict[str, object]
 
@@ -69,17 +69,6 @@ def save_recording(path: Path, cache: ResponseCache, keys: Iterable[str]) -> int
     ]
     rows = sorted(kept + fresh, key=lambda r: (str(r.get("model")), str(r.get("prompt_hash")),
                                                str(r["key"])))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for row in rows:
-                ordered = {f: row.get(f) for f in ROW_FIELDS}
-                out.write(json.dumps(ordered, ensure_ascii=False, sort_keys=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    lines = [json.dumps({f: row.get(f) for f in ROW_FIELDS}, ensure_ascii=False) for row in rows]
+    atomic_write(path, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
     return len(fresh)

@@ -1,4 +1,7 @@
-"""`stance eval` and `stance compare` through the CLI runner, with a fake endpoint."""
+"""`stance eval` and `stance compare` through the CLI runner, with a fake endpoint.
+
+The article, the fake endpoint and the environment fixture are test_cli's own.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +11,13 @@ from pathlib import Path
 
 import pytest
 from evalkit import gold_claim
-from fake_openai import FakeOpenAI, claim
+from fake_openai import FakeOpenAI
+from test_cli import BRIDGE, MODEL, _env, fake_endpoint
 from typer.testing import CliRunner, Result
 
 from stance.cli import app
 from stance.gold import GoldActor, GoldArticle
 from stance.schema import ActorKind, Attribution, ClaimType
-
-MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
-BRIDGE = """Bridge tolls to rise
-
-The council announced on Friday that tolls on the Kessel bridge would rise in March.
-
-“Drivers will probably pay twice what they pay today,” Rena Holt warned.
-
-“Nobody will pay twice, that is simply untrue,” Ivo Marsh denied.
-"""
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "STANCE_MODEL", "STANCE_MODEL_PATH"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -55,14 +42,6 @@ def gold_dir(tmp_path: Path) -> Path:
     (folder / "bridge.gold.json").write_text(article.model_dump_json(indent=1),
                                               encoding="utf-8")
     return folder
-
-
-def fake_endpoint() -> FakeOpenAI:
-    fake = FakeOpenAI()
-    denial = claim("Ivo Marsh", "Nobody will pay twice, that is simply untrue", type="denial")
-    denial["denies"] = "drivers will pay twice what they pay today"
-    fake.table["Ivo Marsh"] = [denial]
-    return fake
 
 
 def invoke(fake: FakeOpenAI | None, *args: str) -> Result:
@@ -192,3 +171,6 @@ def test_python_api_gives_the_same_report(gold_dir: Path, tmp_path: Path) -> Non
     report = evaluate_dataset(gold_dir, predictions=out, resamples=200)
     assert report.value("claim_f1") == 1.0
     assert report.manifest.dataset == "gold" and report.manifest.resamples == 200
+
+
+__all__ = ["_env"]  # the autouse environment fixture of test_cli applies here too
