@@ -1,4 +1,4 @@
-"""`stance eval` and `stance compare`: thin shells over stance.evaluate and stance.compare.
+"""`stance eval` and `stance compare`: thin shells over stance.eval_run and stance.compare.
 
 Exit codes: 0 scored (and the gate passed), 1 the gate failed or articles could not be scored,
 2 bad usage or configuration.
