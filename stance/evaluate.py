@@ -158,10 +158,7 @@ def score_dataset(
         if isinstance(record, Extraction):
             extraction = record
             provenance = provenance or record.provenance
-            if not record.provenance.usage.model_seconds and record.provenance.usage.calls:
-                # records written before model_seconds existed: the run's own latency
-                record.provenance.usage.model_seconds = record.provenance.latency_s
-            usage = usage + record.provenance.usage
+            usage = usage + _usage_of(record)
         else:
             extraction = _empty(article)
             failed = record.message if isinstance(record, ErrorRecord) else "no prediction"
@@ -174,7 +171,7 @@ def score_dataset(
         per_article = {k: _finite(float(METRICS[k](single)[0])) for k in names}
         results.append(ArticleResult(
             id=article.id, counts=scored.counts, metrics=per_article,
-            usage=extraction.provenance.usage if failed is None else Usage(),
+            usage=_usage_of(extraction) if failed is None else Usage(),
             errors=[ErrorEntry(kind=e.kind, quote=e.quote, detail=e.detail)
                     for e in scored.errors],
             failed=failed,
@@ -202,6 +199,14 @@ def score_dataset(
     )
     return EvalReport(manifest=manifest, headline=list(headline), metrics=metrics, macro=macro,
                       articles=results)
+
+
+def _usage_of(record: Extraction) -> Usage:
+    """The record's usage; records written before model_seconds existed get their latency."""
+    usage = record.provenance.usage
+    if not usage.model_seconds and usage.calls:
+        return usage.model_copy(update={"model_seconds": record.provenance.latency_s})
+    return usage
 
 
 def _finite(value: float) -> float | None:

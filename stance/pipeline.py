@@ -22,6 +22,7 @@ from .llm import StructuredClient, T
 from .merge import Draft, deduplicate, derive_stances, link_denials
 from .prompts import PromptTemplate, load_prompt
 from .schema import (
+    REJECTED_NOT_FOUND,
     AlignmentStatus,
     Article,
     Attribution,
@@ -35,8 +36,6 @@ from .schema import (
     Usage,
 )
 from .segment import Segment, is_headline, reports_speech, split_segments
-
-NOT_FOUND = "quote not found in the paragraph read"  # the reason a grounding failure carries
 
 
 def stance_version() -> str:
@@ -186,7 +185,7 @@ class Extractor:
                     quote=item.quote,
                     speaker=item.speaker,
                     reason=(
-                        f"{NOT_FOUND}, after one re-ask "
+                        f"{REJECTED_NOT_FOUND}, after one re-ask "
                         f"(best fuzzy score {alignment.score:.0f})"
                     ),
                     segment=segment.index,

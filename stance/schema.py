@@ -119,6 +119,11 @@ class Stance(_Model):
     evidence: list[str] = Field(description="Claim ids supporting the stance")
 
 
+# The reason a Rejected item starts with when its quote could not be found in the text:
+# the scorer's grounding rate counts these, not items set aside for other reasons.
+REJECTED_NOT_FOUND = "quote not found in the paragraph read"
+
+
 class Rejected(_Model):
     """A model item kept out of the claims, with the reason: never silently dropped."""
 

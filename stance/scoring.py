@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .gold import GoldActor, GoldArticle, GoldClaim, SourceKind
-from .pipeline import NOT_FOUND
-from .schema import Actor, Claim, ClaimType, Extraction
+from .schema import REJECTED_NOT_FOUND, Actor, Claim, ClaimType, Extraction
 
 DEFAULT_IOU = 0.5
 TARGET_SIMILARITY = 60.0
@@ -253,7 +252,7 @@ class _Scorer:
         """Returned quotes: kept claims plus items rejected for not being in the text (not
         those set aside for another reason, such as sitting in the headline)."""
         kept = self.pred.claims
-        lost = [r for r in self.pred.rejected if r.reason.startswith(NOT_FOUND)]
+        lost = [r for r in self.pred.rejected if r.reason.startswith(REJECTED_NOT_FOUND)]
         self.score.add("grounding_n", len(kept) + len(lost))
         self.score.add("grounding_ok", sum(c.alignment.value == "exact" for c in kept))
 
