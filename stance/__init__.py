@@ -7,7 +7,11 @@
 >>> report.metrics["claim_f1"]                               # value with its 95% interval
 """
 
-from .api import extract, make_extractor
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     CacheError,
     ConfigError,
@@ -19,11 +23,6 @@ from .errors import (
     ReplayMissError,
     StanceError,
 )
-from .eval_run import evaluate_dataset
-from .evaluate import score_dataset
-from .gold import GoldArticle, load_gold_dir
-from .pipeline import Extractor
-from .report import EvalReport
 from .schema import (
     SCHEMA_VERSION,
     Actor,
@@ -39,6 +38,37 @@ from .schema import (
     Span,
     Stance,
 )
+
+if TYPE_CHECKING:
+    from .api import extract, make_extractor
+    from .eval_run import evaluate_dataset
+    from .evaluate import score_dataset
+    from .gold import GoldArticle, load_gold_dir
+    from .pipeline import Extractor
+    from .report import EvalReport
+
+# Imported on first use: these pull in openai and instructor (seconds of start-up), which
+# `stance --help`, `stance show` or a script that only reads records never need.
+_LAZY = {
+    "extract": "api",
+    "make_extractor": "api",
+    "evaluate_dataset": "eval_run",
+    "score_dataset": "evaluate",
+    "GoldArticle": "gold",
+    "load_gold_dir": "gold",
+    "Extractor": "pipeline",
+    "EvalReport": "report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stance' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SCHEMA_VERSION",

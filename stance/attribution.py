@@ -59,14 +59,28 @@ def named_speaker(text: str, span: Span, paragraph: Span) -> str | None:
 
 
 def person_before(registry: ActorRegistry, text: str, position: int) -> str | None:
-    """The person actor whose mention ends last before ``position``: who "he"/"she" is."""
-    best: tuple[int, str] | None = None
-    for key, forms in registry.forms(kind=ActorKind.PERSON).items():
-        for form in forms:
-            for found in find_mentions(form, text[:position]):
-                if best is None or found.end > best[0]:
-                    best = (found.end, key)
-    return best[1] if best else None
+    """The person actor whose mention ends last before ``position``: who "he"/"she" is.
+
+    The search looks back through a window that doubles until a person is found, so a
+    pronoun costs what the distance to its person costs, not the length of the article
+    (searching all the text before every pronoun made a 40,000-word article quadratic).
+    """
+    forms = registry.forms(kind=ActorKind.PERSON)
+    window = PRONOUN_LOOKBACK
+    while True:
+        start = max(0, position - window)
+        best: tuple[int, str] | None = None
+        for key, surfaces in forms.items():
+            for form in surfaces:
+                for found in find_mentions(form, text[start:position]):
+                    if best is None or found.end > best[0]:
+                        best = (found.end, key)
+        if best is not None or start == 0:
+            return best[1] if best else None
+        window *= 4
+
+
+PRONOUN_LOOKBACK = 2_000  # characters: a few paragraphs
 
 
 def attributed_key(
@@ -108,8 +122,11 @@ def without_attribution(text: str, span: Span) -> Span:
     """The span minus a leading "Speaker said (that)" the model copied with the claim.
 
     Claims are the words said, not who said them; the speaker is kept by the caller. Only
-    trimmed when at least three words of the claim remain.
+    trimmed when at least three words of the claim remain, and never inside quotation
+    marks: in “The minister promised the fleet compensation ...” the words are the claim.
     """
+    if span.start > 0 and text[span.start - 1] in _OPENING_MARKS:
+        return span
     words = text[span.start : span.end]
     match = _PREFIX.match(words)
     if not match or len(words[match.end() :].split()) < 3:
@@ -118,6 +135,7 @@ def without_attribution(text: str, span: Span) -> Span:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
+_OPENING_MARKS = "“\"«„‘"
 
 
 def sentence_of(text: str, span: Span, paragraph: Span) -> str:

@@ -14,6 +14,7 @@ import httpx
 from .cache import ResponseCache
 from .errors import ConfigError, ReplayMissError
 from .llm import ChatCreate, StructuredClient, adapt_response_format
+from .ratelimit import RateLimiter, rate_limited
 from .transport import with_transport_retries
 
 DEFAULT_MODEL = "local"
@@ -67,10 +68,13 @@ def open_client(
     seed: int = 0,
     http_client: httpx.Client | None = None,
     offline: bool = False,
+    limiter: RateLimiter | None = None,
 ) -> StructuredClient:
     """A StructuredClient for the chosen model: temperature 0 and a fixed seed.
 
     ``offline`` answers only from the cache (recorded responses) and never reaches a model.
+    ``limiter`` paces every request to a remote endpoint, retries included; the local
+    model runs one call at a time and has no limit to respect.
     """
     parameters: dict[str, object] = {"temperature": 0.0, "seed": seed}
     if choice.provider == "local":
@@ -98,6 +102,8 @@ def open_client(
             base_url=choice.base_url, api_key=api_key, timeout_s=timeout_s,
             http_client=http_client,
         )
+        if limiter is not None:
+            raw = rate_limited(raw, limiter)
         create = adapt_response_format(with_transport_retries(raw), "auto")
     return StructuredClient(
         create,

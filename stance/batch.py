@@ -12,15 +12,18 @@ import contextlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 from .errors import ConfigError, ExtractionError, InputError, ProviderError, StanceError
 from .inputs import InputFailure, iter_articles
 from .output import OutputFile
 from .pipeline import Extractor
-from .schema import Article, ErrorRecord, OutputRecord
+from .pricing import cost_usd
+from .schema import Article, ErrorRecord, OutputRecord, Usage
 
 # Most specific first: the first class an error is an instance of names its error_type.
 _ERROR_TYPES: tuple[tuple[type[StanceError], str], ...] = (
@@ -46,8 +49,24 @@ class BatchSummary:
     cached_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    live: Usage = field(default_factory=Usage)  # spent by this run (cache hits excluded)
+    model: str | None = None
+    article_seconds: float = 0.0  # summed per-article latency, for the mean
+    slowest_s: float = 0.0
+    slowest_id: str | None = None
+    rate_limit_wait_s: float = 0.0
     wall_s: float = 0.0
     output: Path | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """Something was not extracted: a failed article or an unreadable paragraph."""
+        return bool(self.failed or self.segment_errors)
+
+    @property
+    def cost_usd(self) -> float | None:
+        """What this run's live calls cost, when the model's price is known."""
+        return None if self.model is None else cost_usd(self.model, self.live)
 
     def add(self, record: OutputRecord) -> None:
         self.articles += 1
@@ -59,6 +78,12 @@ class BatchSummary:
         self.rejected += len(record.rejected)
         self.segment_errors += len(record.errors)
         usage = record.provenance.usage
+        self.model = record.provenance.model
+        self.live = self.live + usage.live
+        latency = record.provenance.latency_s or 0.0
+        self.article_seconds += latency
+        if latency > self.slowest_s:
+            self.slowest_s, self.slowest_id = latency, record.article_id
         self.model_calls += usage.calls
         self.cached_calls += usage.cached_calls
         self.prompt_tokens += usage.prompt_tokens
@@ -76,7 +101,21 @@ class BatchSummary:
         calls = f"{self.model_calls} model call{_s(self.model_calls)}"
         calls += f" + {self.cached_calls} from cache" if self.cached_calls else ""
         calls += f" ({self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion tokens)"
-        text = f"{done}; {found}; {calls}; {self.wall_s:.1f} s."
+        text = f"{done}; {found}; {calls}; {self.wall_s:.1f} s"
+        if self.succeeded:
+            mean = self.article_seconds / self.succeeded
+            text += f" ({mean:.2f} s per article, slowest {self.slowest_s:.1f} s"
+            text += f" for {self.slowest_id})" if self.slowest_id else ")"
+        if self.rate_limit_wait_s >= 0.05:
+            text += f"; {self.rate_limit_wait_s:.1f} s waited for --rpm/--tpm"
+        cost = self.cost_usd
+        if self.model is not None and not self.model.startswith("local:"):
+            text += (
+                "; cost unknown (no price for this model)"
+                if cost is None
+                else (f"; cost ${cost:.4f}")
+            )
+        text += "."
         text += f" Records in {self.output}." if self.output is not None else ""
         if self.failed and self.output is not None:
             n = self.failed
@@ -97,6 +136,8 @@ def run_batch(
     concurrency: int,
     on_record: Callable[[OutputRecord], None] | None = None,
     progress: bool = False,
+    encoding: str = DEFAULT_ENCODING,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> BatchSummary:
     """Extract every article of ``inputs``; only ConfigError and KeyboardInterrupt stop it.
 
@@ -115,7 +156,9 @@ def run_batch(
         if run.out.runs:  # before the file is touched
             extractor = run.open_extractor()
             run.out.check_same_run(extractor.client.model_id, extractor.prompt.sha256)
-    items: Iterable[Article | InputFailure] = run.pending(iter_articles(inputs))
+    items: Iterable[Article | InputFailure] = run.pending(
+        iter_articles(inputs, encoding=encoding, max_chars=max_chars)
+    )
     try:
         if run.out is not None:
             run.out.open()
@@ -157,6 +200,10 @@ class _Run:
         return self.extractor
 
     async def drive(self, items: Iterable[Article | InputFailure], concurrency: int) -> None:
+        # Articles run in worker threads: asyncio's default pool has min(32, cores + 4)
+        # of them, which would quietly cap --concurrency at 6 on a two-core machine.
+        workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="stance")
+        asyncio.get_running_loop().set_default_executor(workers)
         tasks: set[asyncio.Task[None]] = set()
         limit: asyncio.Semaphore | None = None
         for item in items:
@@ -247,15 +294,24 @@ def _progress_bar(total: int) -> Iterator[Callable[[BatchSummary], None]]:
         rp.BarColumn(),
         rp.MofNCompleteColumn(),
         rp.TextColumn("{task.fields[claims]} claims, {task.fields[failed]} failed"),
+        rp.TextColumn("{task.fields[tokens]} tokens{task.fields[cost]}"),
         rp.TimeElapsedColumn(),
         rp.TextColumn("ETA"),
         rp.TimeRemainingColumn(),
     )
     # stdout is not redirected into the bar: it may carry JSONL records
     with rp.Progress(*columns, console=Console(stderr=True), redirect_stdout=False) as bar:
-        task = bar.add_task("extract", total=total, claims=0, failed=0)
+        task = bar.add_task("extract", total=total, claims=0, failed=0, tokens=0, cost="")
 
         def advance(summary: BatchSummary) -> None:
-            bar.update(task, advance=1, claims=summary.claims, failed=summary.failed)
+            cost = summary.cost_usd
+            bar.update(
+                task,
+                advance=1,
+                claims=summary.claims,
+                failed=summary.failed,
+                tokens=f"{summary.prompt_tokens + summary.completion_tokens:,}",
+                cost=f", ${cost:.4f}" if cost else "",
+            )
 
         yield advance

@@ -15,8 +15,10 @@ from typing import Annotated
 
 import typer
 
+from .cli_batch import register_batch_commands
 from .cli_eval import register_eval_commands
 from .cli_support import _fail, _obj, _reported
+from .decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 from .errors import StanceError
 
 app = typer.Typer(
@@ -29,6 +31,7 @@ app = typer.Typer(
 models_app = typer.Typer(help="List and pull the embedded local model.", no_args_is_help=False)
 app.add_typer(models_app, name="models")
 register_eval_commands(app)
+register_batch_commands(app)
 
 
 @app.command()
@@ -56,6 +59,12 @@ def extract(
         ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
+    rpm: Annotated[
+        float | None, typer.Option(min=0.01, help="Client-side limit: requests per minute")
+    ] = None,
+    tpm: Annotated[
+        float | None, typer.Option(min=1, help="Client-side limit: tokens per minute")
+    ] = None,
     resume: Annotated[
         bool, typer.Option(help="Skip articles already in the output; retry failed ones")
     ] = False,
@@ -67,8 +76,19 @@ def extract(
     as_json: Annotated[
         bool, typer.Option("--json", help="Without -o: JSONL on stdout instead of tables")
     ] = False,
+    max_chars: Annotated[
+        int, typer.Option(min=1, help="Longest article accepted, in characters")
+    ] = DEFAULT_MAX_CHARS,
+    encoding: Annotated[
+        str, typer.Option(help="Encoding of input files and stdin, e.g. latin-1 or cp1252")
+    ] = DEFAULT_ENCODING,
 ) -> None:
-    """Extract per-actor claims from articles."""
+    """Extract per-actor claims from articles.
+
+    Exit status: 0 when every article was fully extracted; 1 when an article failed or a
+    paragraph could not be read (both are recorded); 2 for bad usage or configuration;
+    130 when interrupted (finished records are kept; rerun with --resume).
+    """
     from rich.console import Console
 
     from .backends import open_client, parse_model
@@ -76,6 +96,7 @@ def extract(
     from .cache import ResponseCache, default_cache_path
     from .pipeline import Extractor
     from .prompts import load_prompt
+    from .ratelimit import RateLimiter
     from .render import render_record
     from .schema import OutputRecord
 
@@ -92,9 +113,12 @@ def extract(
         choice = parse_model(model, base_url)
         template = load_prompt(prompt) if prompt else load_prompt()
         store = None if no_cache else ResponseCache(cache or default_cache_path())
+        limiter = RateLimiter(rpm, tpm) if rpm or tpm else None
 
         def factory() -> Extractor:
-            client = open_client(choice, cache=store, timeout_s=timeout, http_client=http_client)
+            client = open_client(
+                choice, cache=store, timeout_s=timeout, http_client=http_client, limiter=limiter
+            )
             return Extractor(client, template)
 
         try:
@@ -104,6 +128,8 @@ def extract(
                 output=output,
                 resume=resume,
                 concurrency=concurrency,
+                encoding=encoding,
+                max_chars=max_chars,
                 on_record=None if output is not None else print_record,
                 # tables on a terminal show progress themselves
                 progress=sys.stderr.isatty() and (output is not None or not sys.stdout.isatty()),
@@ -114,8 +140,10 @@ def extract(
         finally:
             if store is not None:
                 store.close()
+    if limiter is not None:
+        summary.rate_limit_wait_s = limiter.waited_s
     typer.echo(summary.render(), err=True)
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(1 if summary.incomplete else 0)
 
 
 @app.command()

@@ -28,6 +28,7 @@ from .metrics import (
     resample_indices,
 )
 from .pipeline import Extractor, stance_version
+from .pricing import cost_usd
 from .report import (
     CONVENTIONS,
     ArticleResult,
@@ -35,7 +36,6 @@ from .report import (
     EvalReport,
     Interval,
     Manifest,
-    cost_usd,
 )
 from .schema import (
     SCHEMA_VERSION,
@@ -51,8 +51,15 @@ from .schema import (
 from .scoring import DEFAULT_IOU, score_article
 
 POLNEAR_HEADLINE = (
-    "claim_precision", "claim_recall", "claim_f1", "attribution_f1", "source_named_accuracy",
-    "source_pronoun_accuracy", "source_generic_accuracy", "denial_f1", "grounding_rate",
+    "claim_precision",
+    "claim_recall",
+    "claim_f1",
+    "attribution_f1",
+    "source_named_accuracy",
+    "source_pronoun_accuracy",
+    "source_generic_accuracy",
+    "denial_f1",
+    "grounding_rate",
 )
 
 
@@ -76,8 +83,11 @@ def run_extractions(
             continue
         except StanceError as exc:
             record = ErrorRecord(
-                article_id=item.id, error_type=type(exc).__name__, message=str(exc),
-                model=extractor.client.model_id, prompt=extractor.prompt.info,
+                article_id=item.id,
+                error_type=type(exc).__name__,
+                message=str(exc),
+                model=extractor.client.model_id,
+                prompt=extractor.prompt.info,
                 created_at=datetime.now(timezone.utc),
             )
         records[item.id] = record
@@ -111,18 +121,26 @@ def read_predictions(path: Path) -> dict[str, OutputRecord]:
 
 def _empty(article: GoldArticle) -> Extraction:
     provenance = Provenance(
-        model="none", prompt=PromptInfo(name="none", version="0", hash=""),
-        stance_version=stance_version(), created_at=datetime.now(timezone.utc),
+        model="none",
+        prompt=PromptInfo(name="none", version="0", hash=""),
+        stance_version=stance_version(),
+        created_at=datetime.now(timezone.utc),
     )
     return Extraction(article_id=article.id, text=article.text, provenance=provenance)
 
 
 def _git() -> tuple[str | None, bool | None]:
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, check=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None, None
     return commit or None, bool(dirty.strip())
@@ -169,13 +187,18 @@ def score_dataset(
         single = count_matrix([scored.counts])
         names = (*headline, *MACRO, "claim_precision", "claim_recall")
         per_article = {k: _finite(float(METRICS[k](single)[0])) for k in names}
-        results.append(ArticleResult(
-            id=article.id, counts=scored.counts, metrics=per_article,
-            usage=_usage_of(extraction) if failed is None else Usage(),
-            errors=[ErrorEntry(kind=e.kind, quote=e.quote, detail=e.detail)
-                    for e in scored.errors],
-            failed=failed,
-        ))
+        results.append(
+            ArticleResult(
+                id=article.id,
+                counts=scored.counts,
+                metrics=per_article,
+                usage=_usage_of(extraction) if failed is None else Usage(),
+                errors=[
+                    ErrorEntry(kind=e.kind, quote=e.quote, detail=e.detail) for e in scored.errors
+                ],
+                failed=failed,
+            )
+        )
     counts = count_matrix([r.counts for r in results])
     weights = resample_indices(len(results), resamples, seed)
     sums = bootstrap_sums(counts, weights)
@@ -185,20 +208,31 @@ def score_dataset(
     model = provenance.model if provenance else "unknown"
     n = len(results)
     manifest = Manifest(
-        dataset=dataset, dataset_path=dataset_path, articles=n, model=model,
+        dataset=dataset,
+        dataset_path=dataset_path,
+        articles=n,
+        model=model,
         endpoint=provenance.endpoint if provenance else None,
         prompt=provenance.prompt if provenance else None,
-        schema_version=SCHEMA_VERSION, stance_version=stance_version(),
-        git_commit=commit, git_dirty=dirty, created_at=datetime.now(timezone.utc),
-        offline=offline, iou_threshold=iou, resamples=resamples, seed=seed, usage=usage,
+        schema_version=SCHEMA_VERSION,
+        stance_version=stance_version(),
+        git_commit=commit,
+        git_dirty=dirty,
+        created_at=datetime.now(timezone.utc),
+        offline=offline,
+        iou_threshold=iou,
+        resamples=resamples,
+        seed=seed,
+        usage=usage,
         model_seconds_per_article=round(usage.model_seconds / n, 2),
         tokens_per_article=round(usage.total_tokens / n, 1),
         wall_seconds=round(wall_seconds + time.perf_counter() - started, 3),
         cost_usd=cost_usd(model, usage),
         conventions=CONVENTIONS.format(iou=iou, resamples=resamples, seed=seed),
     )
-    return EvalReport(manifest=manifest, headline=list(headline), metrics=metrics, macro=macro,
-                      articles=results)
+    return EvalReport(
+        manifest=manifest, headline=list(headline), metrics=metrics, macro=macro, articles=results
+    )
 
 
 def _usage_of(record: Extraction) -> Usage:
@@ -249,6 +283,7 @@ def baseline_drops(report: EvalReport, baseline: EvalReport, max_drop: float) ->
             continue
         if now is None or before - now > max_drop + 1e-9:
             shown = "undefined" if now is None else f"{now:.3f}"
-            failures.append(f"{name} = {shown} dropped more than {max_drop:.3f} "
-                            f"below the baseline {before:.3f}")
+            failures.append(
+                f"{name} = {shown} dropped more than {max_drop:.3f} below the baseline {before:.3f}"
+            )
     return failures

@@ -6,19 +6,30 @@ problem becomes an ``InputFailure`` naming the input, and iteration goes on.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from stance.decoding import (
+    DEFAULT_ENCODING,
+    DEFAULT_MAX_CHARS,
+    STDIN,
+    TextRules,
+    check_id,
+    printable,
+)
+from stance.decoding import clean_text as clean_text  # re-exported for gold and polnear
+from stance.errors import InputError
 from stance.schema import Article
 
 SUPPORTED = (".txt", ".md", ".json", ".jsonl")
-STDIN = "<stdin>"
 _SUPPORTED_TEXT = ".txt, .md, .json or .jsonl"
 _WS = re.compile(r"\s*")
 
@@ -37,13 +48,25 @@ _Item = tuple[Article, str] | InputFailure
 
 
 def iter_articles(
-    inputs: Sequence[str], *, stdin: TextIO | None = None
+    inputs: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Article | InputFailure]:
     """Yield articles from ``inputs`` in order, lazily; ``"-"`` reads ``stdin``.
 
-    Ids must be unique within a run because outputs are keyed by them, so later
-    occurrences of an id are failures rather than silent overwrites.
+    ``encoding`` and ``max_chars`` are checked now (ConfigError), before anything is
+    read; ``max_chars`` bounds each article, not a JSONL file of many.
     """
+    return _iter(inputs, stdin, TextRules.make(encoding, max_chars))
+
+
+def _iter(
+    inputs: Sequence[str], stdin: TextIO | None, rules: TextRules
+) -> Iterator[Article | InputFailure]:
+    """Ids must be unique within a run because outputs are keyed by them, so later
+    occurrences of an id are failures rather than silent overwrites."""
     seen: dict[str, str] = {}
     stdin_read = False
     for raw in inputs:
@@ -53,9 +76,9 @@ def iter_articles(
                 yield InputFailure("stdin", STDIN, "'-' given more than once; stdin is read once")
                 continue
             stdin_read = True
-            items = _read_stdin(stdin if stdin is not None else sys.stdin)
+            items = _read_stdin(stdin if stdin is not None else sys.stdin, rules)
         else:
-            items = _read_path(raw)
+            items = _read_path(raw, rules)
         for item in items:
             if isinstance(item, InputFailure):
                 yield item
@@ -70,7 +93,7 @@ def iter_articles(
             yield article
 
 
-def _read_path(raw: str) -> Iterator[_Item]:
+def _read_path(raw: str, rules: TextRules) -> Iterator[_Item]:
     """One command-line path: a directory is walked, a file must have a known extension."""
     path = Path(raw)
     if not raw.strip():
@@ -82,16 +105,16 @@ def _read_path(raw: str) -> Iterator[_Item]:
                 yield entry
             else:
                 found = True
-                yield from _read_file(entry)
+                yield from _read_file(entry, rules)
         if not found:
             msg = f"{raw}: directory has no {_SUPPORTED_TEXT} files (hidden ones are skipped)"
             yield InputFailure(path.name or raw, raw, msg)
-    elif path.suffix.lower() not in SUPPORTED and os.path.lexists(path):
+    elif path.suffix.lower() not in SUPPORTED and os.path.exists(path):
         kind = repr(path.suffix) if path.suffix else "(no extension)"
         msg = f"{raw}: unsupported file type {kind}; stance reads {_SUPPORTED_TEXT} files"
         yield InputFailure(path.name, raw, msg)
-    else:
-        yield from _read_file(path)
+    else:  # missing files, broken links and link loops are reported by _read_file
+        yield from _read_file(path, rules)
 
 
 def _walk(directory: Path, visited: set[str]) -> Iterator[Path | InputFailure]:
@@ -113,98 +136,107 @@ def _walk(directory: Path, visited: set[str]) -> Iterator[Path | InputFailure]:
             continue
         if os.path.isdir(entry.path):
             yield from _walk(Path(entry.path), visited)
-        elif Path(entry.name).suffix.lower() in SUPPORTED and (
-            entry.is_file() or entry.is_symlink()  # a broken link is reported when read
-        ):
-            yield Path(entry.path)
+        elif Path(entry.name).suffix.lower() in SUPPORTED:
+            yield Path(entry.path)  # broken links, loops and pipes are reported when read
 
 
-def _read_file(path: Path) -> Iterator[_Item]:
-    """Read one supported file; a .txt/.md file is one article, JSON files hold records."""
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe, which would wait for a writer",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _read_file(path: Path, rules: TextRules) -> Iterator[_Item]:
+    """Read one supported file; a .txt/.md file is one article, JSON files hold records.
+
+    The file is looked at (stat) before it is opened: a pipe is never opened, so it cannot
+    hang the batch, and a .txt too large for ``max_chars`` is refused unread."""
     where = str(path)
     suffix = path.suffix.lower()
-    fallback_id = path.stem if suffix in (".txt", ".md") else path.name
+    single = suffix in (".txt", ".md")
+    fallback_id = printable(path.stem if single else path.name)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        what = "is a broken symbolic link" if path.is_symlink() else "does not exist"
-        yield InputFailure(fallback_id, where, f"{where}: {what}")
-        return
-    except PermissionError:
-        msg = f"{where}: permission denied; make the file readable (e.g. chmod +r)"
-        yield InputFailure(fallback_id, where, msg)
+        info = os.stat(path)
+        kind = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode))
+        if kind is not None:
+            raise InputError(f"{where}: not a regular file ({kind}); save it to a file first")
+        if single:
+            rules.check_size(info.st_size, where)
+        text = rules.decode(path.read_bytes(), where)
+        article_id = path.stem.strip()
+        if single:
+            rules.check_length(text, where)
+            if not article_id:
+                raise InputError(f"{where}: file name gives an empty id")
+            check_id(article_id, where)
+    except InputError as exc:
+        yield InputFailure(fallback_id, where, str(exc))
         return
     except OSError as exc:
-        yield InputFailure(fallback_id, where, f"{where}: cannot read ({exc.strerror or exc})")
+        yield InputFailure(fallback_id, where, _os_message(exc, path))
         return
-    text = _decode(data, where, fallback_id)
-    if isinstance(text, InputFailure):
-        yield text
-    elif suffix == ".json":
-        yield from _json_records(text, where, path.stem)
+    if suffix == ".json":
+        yield from _json_records(text, where, path.stem, rules)
     elif suffix == ".jsonl":
-        yield from _jsonl_records(text, where, path.stem)
+        yield from _jsonl_records(text, where, path.stem, rules)
     else:
-        article_id = path.stem.strip()
-        if not article_id:
-            yield InputFailure(where, where, f"{where}: file name gives an empty id")
-        else:
-            yield Article(id=article_id, text=text, source=where), where
+        yield Article(id=article_id, text=text, source=where), where
 
 
-def _read_stdin(stream: TextIO) -> Iterator[_Item]:
+def _os_message(exc: OSError, path: Path) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"{path}: {'is a broken symbolic link' if path.is_symlink() else 'does not exist'}"
+    if isinstance(exc, PermissionError):
+        return f"{path}: permission denied; make the file readable (e.g. chmod +r)"
+    if exc.errno == errno.ELOOP:
+        return f"{path}: is a symbolic link loop (it never reaches a file); fix or remove it"
+    return f"{path}: cannot read ({exc.strerror or exc})"
+
+
+def _read_stdin(stream: TextIO | None, rules: TextRules) -> Iterator[_Item]:
     """Stdin is JSONL when every non-empty line starts with '{', else one text article."""
+    closed = f"{STDIN}: stdin is closed; pipe the articles in, or give files instead of '-'"
+    if stream is None:  # the process was started with stdin closed
+        yield InputFailure("stdin", STDIN, closed)
+        return
     buffer = getattr(stream, "buffer", None)
     try:
-        text = (
-            _decode(buffer.read(), STDIN, "stdin")
-            if buffer is not None
-            else clean_text(stream.read())
-        )
-    except (OSError, UnicodeDecodeError) as exc:
-        yield InputFailure("stdin", STDIN, f"{STDIN}: cannot read ({exc})")
+        if buffer is not None:
+            text = rules.decode(buffer.read(), STDIN)
+        else:
+            text = clean_text(stream.read())
+            if not text.strip():
+                raise InputError(f"{STDIN}: no text on stdin")
+    except InputError as exc:
+        yield InputFailure("stdin", STDIN, str(exc))
         return
-    if isinstance(text, InputFailure):
-        yield text
-    elif not text.strip():
-        yield InputFailure("stdin", STDIN, f"{STDIN}: no text on stdin")
-    elif all(line.lstrip().startswith("{") for line in text.split("\n") if line.strip()):
-        yield from _jsonl_records(text, STDIN, "stdin")
-    else:
-        yield Article(id="stdin", text=text, source=STDIN), STDIN
-
-
-def clean_text(text: str) -> str:
-    """Drop a BOM and normalise line endings: the stored text is what offsets refer to."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _decode(data: bytes, where: str, article_id: str) -> str | InputFailure:
-    """Decode UTF-8 with messages that say how to fix the file, not just that it failed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        msg = f"{where}: text is UTF-16, expected UTF-8; convert it with iconv -f UTF-16 -t UTF-8"
-        return InputFailure(article_id, where, msg)
-    if b"\x00" in data:
-        msg = f"{where}: binary file (contains NUL bytes); expected UTF-8 text"
-        return InputFailure(article_id, where, msg)
-    try:
-        text = clean_text(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        fix = (
-            "pipe it through iconv -f LATIN1 -t UTF-8"
-            if where == STDIN
-            else f"convert it, e.g. iconv -f LATIN1 -t UTF-8 {where} > fixed{Path(where).suffix}"
+    except UnicodeDecodeError as exc:  # a text stream with no bytes underneath
+        yield InputFailure(
+            "stdin", STDIN, f"{STDIN}: not valid text ({exc.reason}); see --encoding"
         )
-        byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        msg = f"{where}: not valid UTF-8 ({byte}); {fix}"
-        return InputFailure(article_id, where, msg)
-    if not text.strip():
-        what = "is empty" if not text else "contains only whitespace"
-        return InputFailure(article_id, where, f"{where}: {what}; expected article text")
-    return text
+        return
+    except ValueError:  # the stream object was closed
+        yield InputFailure("stdin", STDIN, closed)
+        return
+    except OSError as exc:  # EBADF: descriptor 0 was closed under the stream
+        shut = exc.errno == errno.EBADF
+        message = closed if shut else f"{STDIN}: cannot read ({exc.strerror or exc})"
+        yield InputFailure("stdin", STDIN, message)
+        return
+    if all(line.lstrip().startswith("{") for line in text.split("\n") if line.strip()):
+        yield from _jsonl_records(text, STDIN, "stdin", rules)
+        return
+    try:
+        rules.check_length(text, STDIN)
+    except InputError as exc:
+        yield InputFailure("stdin", STDIN, str(exc))
+        return
+    yield Article(id="stdin", text=text, source=STDIN), STDIN
 
 
-def _json_records(text: str, where: str, stem: str) -> Iterator[_Item]:
+def _json_records(text: str, where: str, stem: str, rules: TextRules) -> Iterator[_Item]:
     """A .json file: one object or a list of them; each element's line is found by
     decoding the list piece by piece, so failures can point at it."""
     try:
@@ -214,7 +246,7 @@ def _json_records(text: str, where: str, stem: str) -> Iterator[_Item]:
         yield InputFailure(Path(where).name, where, msg)
         return
     if not isinstance(data, list):
-        yield _record(data, 1, stem, where, text.count("\n", 0, _skip(text, 0)) + 1)
+        yield _record(data, 1, stem, where, text.count("\n", 0, _skip(text, 0)) + 1, rules)
         return
     if not data:
         yield InputFailure(Path(where).name, where, f"{where}: empty list; expected articles")
@@ -225,7 +257,7 @@ def _json_records(text: str, where: str, stem: str) -> Iterator[_Item]:
         start = _skip(text, pos)
         line, counted = line + text.count("\n", counted, start), start
         obj, end = decoder.raw_decode(text, start)
-        yield _record(obj, n, stem, where, line)
+        yield _record(obj, n, stem, where, line, rules)
         pos = _skip(text, end) + 1  # past the ',' (or the closing ']')
 
 
@@ -234,13 +266,14 @@ def _skip(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _jsonl_records(text: str, where: str, stem: str) -> Iterator[_Item]:
+def _jsonl_records(text: str, where: str, stem: str, rules: TextRules) -> Iterator[_Item]:
     """One record per line; a bad line is a failure and the lines after it still count.
 
     Lines are split on '\\n' only: str.splitlines would also split on U+2028 and
     friends, which are legal unescaped inside JSON strings."""
     n = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         n += 1
@@ -248,16 +281,26 @@ def _jsonl_records(text: str, where: str, stem: str) -> Iterator[_Item]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            msg = (
-                f"{at}: not valid JSON ({exc.msg} at column {exc.colno}); "
-                "each line must be one JSON object"
-            )
-            yield InputFailure(at, at, msg)
+            yield InputFailure(at, at, _bad_line(exc, at, lineno == len(lines)))
             continue
-        yield _record(obj, n, stem, where, lineno)
+        yield _record(obj, n, stem, where, lineno, rules)
 
 
-def _record(obj: Any, n: int, stem: str, where: str, lineno: int) -> _Item:
+def _bad_line(exc: json.JSONDecodeError, at: str, last: bool) -> str:
+    """A last line without its newline that stops mid-object was cut off (a producer
+    killed mid-write, a truncated copy), which is worth saying: the data is incomplete."""
+    cut = exc.msg.startswith("Unterminated") or exc.pos >= len(exc.doc.rstrip())
+    if last and cut:
+        return (
+            f"{at}: input ended mid-record (the last line stops before its JSON object "
+            "ends); the complete lines before it were read"
+        )
+    return (
+        f"{at}: not valid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object"
+    )
+
+
+def _record(obj: Any, n: int, stem: str, where: str, lineno: int, rules: TextRules) -> _Item:
     """Validate record ``n`` (at ``where``, line ``lineno``) into an article."""
     at = f"{where}:{lineno}"
     if not isinstance(obj, dict):
@@ -270,6 +313,10 @@ def _record(obj: Any, n: int, stem: str, where: str, lineno: int) -> _Item:
         article_id = str(raw_id).strip()
         if not article_id:
             return InputFailure(at, at, f"{at}: 'id' is empty; give a non-empty id or omit it")
+        try:
+            check_id(article_id, at)
+        except InputError as exc:  # the id itself is unusable, so the failure is keyed by line
+            return InputFailure(at, at, str(exc))
     else:
         return InputFailure(at, at, f"{at}: 'id' must be a string or integer, got {_kind(raw_id)}")
     text = obj.get("text")
@@ -286,7 +333,12 @@ def _record(obj: Any, n: int, stem: str, where: str, lineno: int) -> _Item:
             return InputFailure(article_id, at, msg)
         fields[key] = value
     fields["source"] = fields["source"] or where
-    return Article(id=article_id, text=clean_text(text), **fields), at
+    text = clean_text(text)
+    try:
+        rules.check_length(text, at)
+    except InputError as exc:
+        return InputFailure(article_id, at, str(exc))
+    return Article(id=article_id, text=text, **fields), at
 
 
 def _kind(value: Any) -> str:

@@ -8,6 +8,7 @@ instructor; transport failures are handled below it (see transport.py).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,10 @@ from pydantic import BaseModel
 from .cache import ResponseCache, cache_key
 from .errors import ExtractionError, ProviderError, ReplayMissError, StanceError
 from .schema import SCHEMA_VERSION
+
+# instructor logs every failed attempt at ERROR; with no logging set up Python prints that
+# to stderr, raw (an echoed key included). Failures reach the user as records instead.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 T = TypeVar("T", bound=BaseModel)
 ChatCreate = Callable[..., Any]
@@ -113,7 +118,7 @@ class StructuredClient:
             endpoint=self.endpoint,
             prompt_hash=prompt_hash,
             schema_version=SCHEMA_VERSION,
-            response_schema=response_model.model_json_schema(),
+            response_schema=_json_schema(response_model),
             parameters=self.parameters,
             messages=messages,
         )
@@ -212,3 +217,14 @@ def _paragraph_of(messages: list[dict[str, str]]) -> str:
         last = last.rpartition("<<<")[2].partition(">>>")[0]
     flat = " ".join(last.split())
     return flat[:80] + ("..." if len(flat) > 80 else "")
+
+
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON Schema, built once: it is part of every call's cache key."""
+    found = _SCHEMAS.get(model)
+    if found is None:
+        found = _SCHEMAS[model] = model.model_json_schema()
+    return found
+
+
+_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}

@@ -94,7 +94,6 @@ _STOPWORDS = frozenset(
     ]
 )
 SPAN_OVERLAP = 0.6
-PROPOSITION_DUPLICATE = 88.0
 DENIAL_LINK_THRESHOLD = 0.5
 
 
@@ -130,20 +129,17 @@ def _preference(draft: Draft) -> tuple[int, int, int, int]:
 
 
 def deduplicate(drafts: list[Draft]) -> list[Draft]:
-    """Keep one claim per overlapping span, and one per claimer-proposition pair."""
+    """Keep one claim per overlapping span: the same words read twice (overlapping
+    windows, a second look) are one claim.
+
+    Claims at different places are kept even when their wording is alike: a speaker who
+    says "the audit should be published" and "the accounts should be published" makes two
+    claims (a rule merging look-alike propositions dropped 1 in 10 claims of a long
+    article; without it gold claim_f1 rose from 0.677 to 0.683).
+    """
     kept: list[Draft] = []
     for draft in sorted(drafts, key=_preference):
-        duplicate = any(
-            _overlap(draft.claim, other.claim) >= SPAN_OVERLAP
-            or (
-                draft.claimer_key == other.claimer_key
-                and draft.claim.proposition
-                and fuzz.token_set_ratio(draft.claim.proposition, other.claim.proposition)
-                >= PROPOSITION_DUPLICATE
-            )
-            for other in kept
-        )
-        if not duplicate:
+        if not any(_overlap(draft.claim, other.claim) >= SPAN_OVERLAP for other in kept):
             kept.append(draft)
     return sorted(kept, key=lambda d: (d.claim.span.start, d.claim.span.end))
 

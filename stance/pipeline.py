@@ -7,8 +7,8 @@ as rejected items with the reason. Nothing the model says is kept or dropped sil
 
 from __future__ import annotations
 
-import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -16,6 +16,14 @@ from importlib.metadata import PackageNotFoundError, version
 from .actors import ActorRegistry, country_of
 from .answers import AnswerClaim, ParagraphAnswer, QuoteFixes
 from .attribution import attributed_key, is_attributed, without_attribution
+from .claim_rules import (
+    about_self,
+    attribution_of,
+    claim_type_of,
+    polarity_of,
+    span_of,
+    speaker_named_first,
+)
 from .errors import ExtractionError
 from .grounding import Alignment, align
 from .llm import StructuredClient, T
@@ -27,9 +35,7 @@ from .schema import (
     Article,
     Attribution,
     Claim,
-    ClaimType,
     Extraction,
-    Polarity,
     Provenance,
     Rejected,
     SegmentError,
@@ -80,7 +86,7 @@ class Extractor:
         registry = ActorRegistry()
         reading = _Reading()
         for segment in segments:
-            if not (segment.worth_reading or self.read_all_segments):
+            if not self.reads(segment):
                 continue
             try:
                 self._read_segment(text, segment, registry, reading)
@@ -91,6 +97,49 @@ class Extractor:
         extraction.provenance.latency_s = round(time.perf_counter() - started, 3)
         return extraction
 
+    def reads(self, segment: Segment) -> bool:
+        """Is this paragraph sent to the model? (Narration and headings are not.)"""
+        return segment.worth_reading or self.read_all_segments
+
+    def messages_for(
+        self, segment: Segment, registry: ActorRegistry | None = None
+    ) -> list[dict[str, str]]:
+        """The chat messages for one paragraph; with no registry, the context-free form
+        (no speakers named earlier) that a batch file prepared up front has to use."""
+        speakers, last_person = (registry or ActorRegistry()).context()
+        return self.prompt.messages(
+            paragraph=segment.text, speakers=speakers, last_person=last_person
+        )
+
+    def assemble_answers(
+        self,
+        article: Article,
+        answers: Mapping[int, ParagraphAnswer | str],
+        usage: Usage,
+        *,
+        not_found: str,
+    ) -> Extraction:
+        """Ground, merge and assemble answers obtained elsewhere (a batch results file).
+
+        ``answers`` maps a segment index to the model's answer, or to the message saying
+        why there is none (a SegmentError). No re-ask is possible: an unaligned quote is
+        rejected with ``not_found`` in its reason.
+        """
+        segments = split_segments(article.text)
+        registry = ActorRegistry()
+        reading = _Reading(usage=usage)
+        for index in sorted(answers):
+            answer, segment = answers[index], segments[index]
+            if isinstance(answer, str):
+                reading.errors.append(SegmentError(segment=index, message=answer))
+                continue
+            for item in answer.claims:
+                alignment = self._align(item.quote, article.text, segment)
+                self._accept(article.text, item, alignment, segment, registry, reading, not_found)
+        extraction = self._assemble(article, registry, reading, segments)
+        extraction.segments = len(segments)
+        return extraction
+
     def _read_segment(
         self,
         text: str,
@@ -98,10 +147,7 @@ class Extractor:
         registry: ActorRegistry,
         reading: _Reading,
     ) -> None:
-        speakers, last_person = registry.context()
-        messages = self.prompt.messages(
-            paragraph=segment.text, speakers=speakers, last_person=last_person
-        )
+        messages = self.messages_for(segment, registry)
         answer = self._ask(messages, ParagraphAnswer, reading)
         if not answer.claims and self.prompt.second_look and reports_speech(segment.text):
             # The small model sometimes answers [] for a paragraph full of quotes: one nudge.
@@ -128,6 +174,8 @@ class Extractor:
             calls=0 if result.cached else 1,
             cached_calls=1 if result.cached else 0,
             model_seconds=result.recorded_latency_s if result.cached else result.latency_s,
+            cached_prompt_tokens=result.prompt_tokens if result.cached else 0,
+            cached_completion_tokens=result.completion_tokens if result.cached else 0,
         )
         return result.value
 
@@ -178,6 +226,7 @@ class Extractor:
         segment: Segment,
         registry: ActorRegistry,
         reading: _Reading,
+        not_found: str = "after one re-ask",
     ) -> None:
         if not alignment.aligned or alignment.span is None:
             reading.rejected.append(
@@ -185,7 +234,7 @@ class Extractor:
                     quote=item.quote,
                     speaker=item.speaker,
                     reason=(
-                        f"{REJECTED_NOT_FOUND}, after one re-ask "
+                        f"{REJECTED_NOT_FOUND}, {not_found} "
                         f"(best fuzzy score {alignment.score:.0f})"
                     ),
                     segment=segment.index,
@@ -213,7 +262,7 @@ class Extractor:
         claim = Claim(
             id="",
             claimer=key,
-            type=claim_type_of(item, text_quote, about_self=_about_self(registry, key, text_quote)),
+            type=claim_type_of(item, text_quote, about_self=about_self(registry, key, text_quote)),
             attribution=attribution_of(text, span.start, span.end, segment),
             quote=text_quote,
             span=span,
@@ -310,89 +359,6 @@ class Extractor:
         if key is not None and key != draft.claimer_key:
             draft.claimer_key = key
             draft.named_in_quote = registry.named_in(key, claim.quote)
-
-
-_SPEAKER_FIRST = re.compile(
-    r"^(?:[Tt]he\s+)?([A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,5})\s+"
-    r"(?:has\s+|have\s+|had\s+)?(?:(?:also|long|again|later|earlier|\w+ly)\s+)?"
-    r"(?:said|says|denied|denies|contended|contends|slammed|accused|accuses|warned|warns|"
-    r"insisted|argued|claimed|rejected|dismissed|believes|believed|told|stressed|pledged|"
-    r"promised|vowed|added|maintains|maintained)\b"
-)
-
-
-def span_of(alignment: Alignment) -> slice:
-    assert alignment.span is not None
-    return slice(alignment.span.start, alignment.span.end)
-
-
-def speaker_named_first(words: str) -> str | None:
-    """The speaker when the quoted words open with their own attribution.
-
-    "Beijing has repeatedly said it does not interfere" is Beijing's claim whatever
-    speaker the model wrote; the words in the article outrank the model's reading.
-    """
-    match = _SPEAKER_FIRST.match(words)
-    return match.group(1) if match else None
-
-
-_OPENING = "“«„"
-_CLOSING = "”»"
-AGAINST_TYPES = frozenset({"accusation", "denial", "warning", "demand"})
-
-
-def attribution_of(text: str, start: int, end: int, segment: Segment) -> Attribution:
-    """Direct when the quoted words sit inside quotation marks in the article."""
-    if text[start : start + 1] in _OPENING or text[start : start + 1] == '"':
-        return Attribution.DIRECT
-    before = text[segment.span.start : start] if segment.span.start <= start else ""
-    opened = sum(before.count(c) for c in _OPENING) > sum(before.count(c) for c in _CLOSING)
-    straight_open = before.count('"') % 2 == 1
-    return Attribution.DIRECT if opened or straight_open else Attribution.INDIRECT
-
-
-_DENIAL_WORDS = re.compile(
-    r"\b(den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refut(?:e|es|ed|ing)|"
-    r"rebuff(?:s|ed)?|groundless|baseless|unfounded|untrue|not true|false accusations?)\b",
-    re.IGNORECASE,
-)
-_NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|won[’']t|shall|would|going to)\b", re.IGNORECASE)
-
-
-def _about_self(registry: ActorRegistry, key: str, quote: str) -> bool:
-    """Does the claimer speak about itself ("we", "our", its own name)?"""
-    return bool(_FIRST_PERSON.search(quote)) or registry.named_in(key, quote)
-
-
-_FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b", re.IGNORECASE)
-
-
-def claim_type_of(item: AnswerClaim, quote: str, about_self: bool = True) -> ClaimType:
-    """The model's type, corrected to denial when the words plainly deny.
-
-    A small model rarely says "denial"; a claim cued by "denied"/"groundless", or an
-    assertion that negates a fact about the claimer itself ("said it does not interfere",
-    "we have not sold"), is one, by the prompt's own definition. A negation about someone
-    else ("the burden is not evenly shared") is not: the gold set showed that rule, applied
-    to every negation, made most predicted denials wrong. Commitments, warnings, demands and
-    predictions keep their type.
-    """
-    claimed = ClaimType(item.type)
-    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION, ClaimType.ACCUSATION) and (
-        _DENIAL_WORDS.search(item.cue) or _DENIAL_WORDS.search(quote)
-    ):
-        return ClaimType.DENIAL
-    negated_fact = _NEGATION.search(quote) and not _FUTURE.search(quote)
-    if claimed in (ClaimType.ASSERTION, ClaimType.OPINION) and negated_fact and about_self:
-        return ClaimType.DENIAL
-    return claimed
-
-
-def polarity_of(item: AnswerClaim, claim_type: ClaimType) -> Polarity:
-    """Accusations, denials, warnings and demands oppose their target by definition;
-    ``claim_type`` is the corrected type, not the model's."""
-    return Polarity.AGAINST if claim_type.value in AGAINST_TYPES else Polarity(item.stance)
 
 
 __all__ = ["Extractor"]

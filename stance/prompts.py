@@ -6,6 +6,7 @@ single character of a prompt is visible in results and never served from stale c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -75,8 +76,7 @@ class PromptTemplate:
         return PromptInfo(name=self.name, version=self.version, hash=self.sha256)
 
     def _render(self, template: str, **values: Any) -> str:
-        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-        return env.from_string(template).render(**values)
+        return _compiled(template).render(**values)
 
     def prefix(self) -> list[Message]:
         """System message and few-shot turns: identical for every paragraph."""
@@ -159,3 +159,10 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
 
 def list_prompts() -> list[str]:
     return [p.stem for p in sorted(prompts_dir().glob("*.yaml"))]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(template: str) -> Template:
+    """Compile a template once: compiling on every call cost 7 ms per paragraph."""
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    return env.from_string(template)

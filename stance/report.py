@@ -25,25 +25,6 @@ CONVENTIONS = (
     "resamples, seed {seed}. A failed article counts as an empty prediction."
 )
 
-# USD per million (prompt, completion) tokens; a local model has no per-token price.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1-nano": (0.10, 0.40),
-}
-
-
-def cost_usd(model: str, usage: Usage) -> float | None:
-    """Estimated cost of the tokens used, or None when the model's price is unknown."""
-    if model.startswith("local:"):
-        return 0.0
-    price = PRICES.get(model.partition(":")[2] or model)
-    if price is None:
-        return None
-    return round((usage.prompt_tokens * price[0] + usage.completion_tokens * price[1]) / 1e6, 6)
-
 
 class Interval(BaseModel):
     value: float | None
@@ -116,8 +97,13 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 PER_ARTICLE = (
-    "claim_precision", "claim_recall", "claim_f1", "attribution_f1", "denial_f1",
-    "denial_link_accuracy", "stance_f1",
+    "claim_precision",
+    "claim_recall",
+    "claim_f1",
+    "attribution_f1",
+    "denial_f1",
+    "denial_link_accuracy",
+    "stance_f1",
 )
 
 
@@ -145,17 +131,23 @@ def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
     for name in report.headline:
         micro = report.metrics.get(name)
         macro = report.macro.get(name)
-        lines.append(f"| {name} | {micro.text() if micro else 'n/a'} | "
-                     f"{macro.text() if macro else ''} |")
+        lines.append(
+            f"| {name} | {micro.text() if micro else 'n/a'} | {macro.text() if macro else ''} |"
+        )
     columns = [k for k in PER_ARTICLE if k in report.headline or k == "claim_f1"]
-    lines += ["", "| article | gold | pred | " + " | ".join(columns) + " | model s | tokens |",
-              "|---|---|---|" + "---|" * (len(columns) + 2)]
+    lines += [
+        "",
+        "| article | gold | pred | " + " | ".join(columns) + " | model s | tokens |",
+        "|---|---|---|" + "---|" * (len(columns) + 2),
+    ]
     for a in report.articles:
         cells = " | ".join(_fmt(a.metrics.get(k)) for k in columns)
         name = a.id + (" (failed)" if a.failed else "")
-        lines.append(f"| {name} | {a.counts.get('claim_gold', 0)} | "
-                     f"{a.counts.get('claim_pred', 0)} | {cells} | "
-                     f"{a.usage.model_seconds:.1f} | {a.usage.total_tokens:,} |")
+        lines.append(
+            f"| {name} | {a.counts.get('claim_gold', 0)} | "
+            f"{a.counts.get('claim_pred', 0)} | {cells} | "
+            f"{a.usage.model_seconds:.1f} | {a.usage.total_tokens:,} |"
+        )
     lines += ["", "## Errors", ""]
     for a in report.articles:
         if not a.errors and not a.failed:
@@ -176,13 +168,17 @@ def to_terminal(report: EvalReport) -> str:
     """The headline block a user reads first: metric, micro value and interval."""
     m = report.manifest
     width = max(len(n) for n in report.headline)
-    lines = [f"{m.dataset}: {m.articles} articles, model {m.model}, "
-             f"prompt {m.prompt.name if m.prompt else '-'}"]
+    lines = [
+        f"{m.dataset}: {m.articles} articles, model {m.model}, "
+        f"prompt {m.prompt.name if m.prompt else '-'}"
+    ]
     for name in report.headline:
         interval = report.metrics.get(name)
         lines.append(f"  {name:<{width}}  {interval.text() if interval else 'n/a'}")
     failed = sum(a.failed is not None for a in report.articles)
-    lines.append(f"  {m.usage.calls} model calls, {m.usage.cached_calls} cached, "
-                 f"{m.model_seconds_per_article:.1f} model-s/article, "
-                 f"{m.tokens_per_article:,.0f} tokens/article, {failed} failed")
+    lines.append(
+        f"  {m.usage.calls} model calls, {m.usage.cached_calls} cached, "
+        f"{m.model_seconds_per_article:.1f} model-s/article, "
+        f"{m.tokens_per_article:,.0f} tokens/article, {failed} failed"
+    )
     return "\n".join(lines)

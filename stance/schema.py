@@ -148,6 +148,12 @@ class Usage(_Model):
     model_seconds: float = Field(
         default=0.0, description="Time the model took: live calls, or as recorded for cache hits"
     )
+    cached_prompt_tokens: int = Field(
+        default=0, description="Of prompt_tokens, those of cache hits: paid when recorded"
+    )
+    cached_completion_tokens: int = Field(
+        default=0, description="Of completion_tokens, those of cache hits"
+    )
 
     @property
     def total_tokens(self) -> int:
@@ -160,6 +166,19 @@ class Usage(_Model):
             calls=self.calls + other.calls,
             cached_calls=self.cached_calls + other.cached_calls,
             model_seconds=round(self.model_seconds + other.model_seconds, 3),
+            cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
+            cached_completion_tokens=self.cached_completion_tokens
+            + other.cached_completion_tokens,
+        )
+
+    @property
+    def live(self) -> Usage:
+        """The part of this usage spent by this run: what it cost now."""
+        return Usage(
+            prompt_tokens=self.prompt_tokens - self.cached_prompt_tokens,
+            completion_tokens=self.completion_tokens - self.cached_completion_tokens,
+            calls=self.calls,
+            model_seconds=self.model_seconds,
         )
 
 

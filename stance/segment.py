@@ -18,7 +18,7 @@ MAX_SEGMENT_CHARS = 1800
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…”\"’])\s+(?=[“\"A-Z0-9‘])")
 
-QUOTE_MARKS = re.compile(r"[“”\"«»„]")
+QUOTE_MARKS = re.compile(r"[“”\"«»„「」『』]")
 REPORTING_VERBS = re.compile(
     r"\b("
     r"say|says|said|saying|tell|tells|told|telling|add|adds|added|adding|"
@@ -48,20 +48,26 @@ class Segment:
 
 
 def _split_long(text: str, start: int, limit: int) -> list[tuple[int, int]]:
-    """Split an over-long paragraph at sentence ends into windows under ``limit``."""
-    bounds: list[tuple[int, int]] = []
-    window_start = 0
-    last_cut = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() - window_start > limit and last_cut > window_start:
-            bounds.append((window_start, last_cut))
-            window_start = last_cut
-        last_cut = match.end()
-    if len(text) - window_start > limit and last_cut > window_start:
-        bounds.append((window_start, last_cut))
-        window_start = last_cut
-    bounds.append((window_start, len(text)))
-    return [(start + a, start + b) for a, b in bounds if text[a:b].strip()]
+    """Split an over-long paragraph at sentence ends into windows under ``limit``.
+
+    Consecutive windows share one sentence, so any two adjacent sentences (a quote and the
+    "she said" after it) are read together at least once; merge.deduplicate keeps one claim
+    where both windows found the same words. A single sentence over the limit is its own
+    window: a sentence is never cut.
+    """
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]
+    cuts = sorted(set(cuts))
+    windows: list[tuple[int, int]] = []
+    first = 0  # index into cuts of the window's first sentence start
+    while first < len(cuts) - 1:
+        last = first + 1
+        while last + 1 < len(cuts) and cuts[last + 1] - cuts[first] <= limit:
+            last += 1
+        windows.append((cuts[first], cuts[last]))
+        if last == len(cuts) - 1:
+            break
+        first = last - 1 if last - 1 > first else last
+    return [(start + a, start + b) for a, b in windows if text[a:b].strip()]
 
 
 def worth_reading(text: str) -> bool:

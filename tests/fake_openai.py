@@ -79,7 +79,10 @@ class FakeOpenAI:
             self.reasks += 1
             answer: dict[str, Any] = {"quotes": self.fixes}
         else:
-            match = _PARAGRAPH.search(last)
+            # instructor's validation re-ask ends with its own message: the paragraph is
+            # in the last user turn that has one
+            turns = [m["content"] for m in body["messages"] if m["role"] == "user"]
+            match = next((m for t in reversed(turns) if (m := _PARAGRAPH.search(t))), None)
             assert match, last
             paragraph = match.group(1)
             self.paragraphs.append(paragraph)

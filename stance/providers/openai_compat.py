@@ -8,6 +8,7 @@ from typing import Any
 import openai
 
 from ..errors import ConfigError
+from ..transport import NotJSONResponse
 
 NO_KEY_NEEDED = "no-key-needed"
 
@@ -22,6 +23,8 @@ def openai_create(
     """The SDK's ``chat.completions.create``, with the SDK's own retries off.
 
     ``http_client`` is an httpx-compatible client, e.g. one over MockTransport in tests.
+    A 200 that is not JSON (the SDK returns its text) raises NotJSONResponse, which the
+    transport retries, instead of reaching instructor as an answer with no choices.
     """
     base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
     key = api_key or os.environ.get("OPENAI_API_KEY")
@@ -39,4 +42,14 @@ def openai_create(
         timeout=timeout_s,
         http_client=http_client,
     )
-    return client.chat.completions.create
+    create = client.chat.completions.create
+    host = client.base_url.host
+
+    def checked_create(**kwargs: Any) -> Any:
+        response = create(**kwargs)
+        if isinstance(response, str):
+            start = " ".join(response.split())[:80]
+            raise NotJSONResponse(f"HTTP 200 from {host} with a body that is not JSON: {start!r}")
+        return response
+
+    return checked_create

@@ -1,0 +1,144 @@
+"""Batch throughput against a loopback OpenAI-compatible server with a fixed latency.
+
+    python benchmarks/throughput.py [--articles 1000] [--latency 0.2] [--concurrency 32]
+
+Writes N one-paragraph synthetic articles, starts tests/openai_server.py with the given
+latency, and runs the real `stance extract` process against it twice: cold (every call
+goes to the server) and again into a new output with everything in the response cache.
+Prints wall time against the ideal (N x latency / concurrency), the client's CPU time and
+share of the wall, and its resident memory sampled during the run (peak, and at each
+quarter of the run, to show whether it grows with the number of articles done).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ["Marta Quell", "Tomas Brandt", "Rena Holt", "Ivo Marsh", "Lena Sorvik", "Paul Henning"]
+
+
+def write_articles(folder: Path, n: int) -> None:
+    """One JSONL file of n articles, one attributed quote each, all different."""
+    lines = []
+    for i in range(n):
+        name = NAMES[i % len(NAMES)]
+        text = (
+            f"Harbour update {i}\n\n"
+            f"“Berth {i} will reopen after the dredging of section {i * 7 % 101} is done,” "
+            f"{name} said on Monday.\n"
+        )
+        lines.append(json.dumps({"id": f"a{i}", "text": text}, ensure_ascii=False))
+    (folder / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "openai_server.py"), "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    if not line.startswith("PORT "):
+        server.kill()
+        raise SystemExit(f"server did not start: {line!r}")
+    return server, int(line.split()[1])
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def run_client(args: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Run one `stance extract`, sampling its memory; returns wall, CPU and memory."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    samples: list[tuple[float, int]] = []
+
+    def sample() -> None:
+        while proc.poll() is None:
+            kib = rss_kib(proc.pid)
+            if kib:
+                samples.append((time.perf_counter() - started, kib))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    sampler.join()
+    assert proc.stderr is not None
+    summary = proc.stderr.read().decode().strip().splitlines()
+    quarters = []
+    for q in (0.25, 0.5, 0.75, 1.0):
+        upto = [kib for t, kib in samples if t <= q * wall]
+        quarters.append(max(upto) if upto else 0)
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_kib": usage.ru_maxrss,
+        "quarters_kib": quarters,
+        "exit": proc.returncode,
+        "summary": summary[-1] if summary else "",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--concurrency", type=int, default=32)
+    opts = parser.parse_args()
+    stance = str(Path(sys.executable).with_name("stance"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_articles(folder, opts.articles)
+        server, port = start_server(opts.latency)
+        env = {
+            **os.environ,
+            "OPENAI_API_KEY": "sk-benchmark",
+            "STANCE_CACHE_DIR": str(folder / "cache"),
+        }
+        base = [
+            stance, "extract", str(folder / "articles.jsonl"), "--model", "openai:bench",
+            "--base-url", f"http://127.0.0.1:{port}/v1",
+            "--concurrency", str(opts.concurrency),
+        ]  # fmt: skip
+        try:
+            cold = run_client([*base, "-o", str(folder / "cold.jsonl")], env)
+            cached = run_client([*base, "-o", str(folder / "cached.jsonl")], env)
+        finally:
+            server.kill()
+            server.wait()
+    ideal = opts.articles * opts.latency / opts.concurrency
+    print(f"{opts.articles} articles, {opts.latency * 1000:.0f} ms latency, "
+          f"concurrency {opts.concurrency}; ideal {ideal:.2f} s")  # fmt: skip
+    for name, run in (("cold", cold), ("cached re-run", cached)):
+        wall = float(run["wall"])  # type: ignore[arg-type]
+        cpu = float(run["cpu"])  # type: ignore[arg-type]
+        quarters = ", ".join(f"{k / 1024:.0f}" for k in run["quarters_kib"])  # type: ignore[attr-defined]
+        print(f"{name}: {wall:.2f} s wall ({wall / ideal:.2f}x ideal), client CPU {cpu:.2f} s "
+              f"({cpu / wall:.0%} of wall), peak RSS {int(run['peak_kib']) / 1024:.0f} MiB "  # type: ignore[call-overload]
+              f"(MiB at each quarter: {quarters}), exit {run['exit']}")  # fmt: skip
+        print(f"  {run['summary']}")
+
+
+if __name__ == "__main__":
+    main()
