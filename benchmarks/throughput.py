@@ -117,10 +117,16 @@ def main() -> None:
             "STANCE_CACHE_DIR": str(folder / "cache"),
         }
         base = [
-            stance, "extract", str(folder / "articles.jsonl"), "--model", "openai:bench",
-            "--base-url", f"http://127.0.0.1:{port}/v1",
-            "--concurrency", str(opts.concurrency),
-        ]  # fmt: skip
+            stance,
+            "extract",
+            str(folder / "articles.jsonl"),
+            "--model",
+            "openai:bench",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--concurrency",
+            str(opts.concurrency),
+        ]
         try:
             cold = run_client([*base, "-o", str(folder / "cold.jsonl")], env)
             cached = run_client([*base, "-o", str(folder / "cached.jsonl")], env)
@@ -128,15 +134,19 @@ def main() -> None:
             server.kill()
             server.wait()
     ideal = opts.articles * opts.latency / opts.concurrency
-    print(f"{opts.articles} articles, {opts.latency * 1000:.0f} ms latency, "
-          f"concurrency {opts.concurrency}; ideal {ideal:.2f} s")  # fmt: skip
+    print(
+        f"{opts.articles} articles, {opts.latency * 1000:.0f} ms latency, "
+        f"concurrency {opts.concurrency}; ideal {ideal:.2f} s"
+    )
     for name, run in (("cold", cold), ("cached re-run", cached)):
         wall = float(run["wall"])  # type: ignore[arg-type]
         cpu = float(run["cpu"])  # type: ignore[arg-type]
         quarters = ", ".join(f"{k / 1024:.0f}" for k in run["quarters_kib"])  # type: ignore[attr-defined]
-        print(f"{name}: {wall:.2f} s wall ({wall / ideal:.2f}x ideal), client CPU {cpu:.2f} s "
-              f"({cpu / wall:.0%} of wall), peak RSS {int(run['peak_kib']) / 1024:.0f} MiB "  # type: ignore[call-overload]
-              f"(MiB at each quarter: {quarters}), exit {run['exit']}")  # fmt: skip
+        print(
+            f"{name}: {wall:.2f} s wall ({wall / ideal:.2f}x ideal), client CPU {cpu:.2f} s "
+            f"({cpu / wall:.0%} of wall), peak RSS {int(run['peak_kib']) / 1024:.0f} MiB "  # type: ignore[call-overload]
+            f"(MiB at each quarter: {quarters}), exit {run['exit']}"
+        )
         print(f"  {run['summary']}")
 
 

@@ -204,6 +204,9 @@ class ActorRegistry:
     def actor_keys(self) -> list[str]:
         return list(self._entries)
 
+    def name_of(self, key: str) -> str:
+        return self._entries[key].name
+
     def known(self, speaker: str) -> str | None:
         """The key of an actor already read that ``speaker`` names; never creates one."""
         country = country_of(speaker)

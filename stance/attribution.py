@@ -33,8 +33,25 @@ _BEFORE = re.compile(
     rf"(?P<before>{_NAME}|{_PRONOUN})\s+(?:(?:has|had|have|also|\w+ly)\s+)*(?:{_VERBS})"
     rf"(?:\s+(?:[\w’' -]{{0,40}}?\s+)?that|\s*[,:]?)\s*[\"“]?\s*$"
 )
-_LEADING = {"but", "and", "yet", "so", "then", "however", "meanwhile", "in", "on", "at",
-            "later", "earlier", "yesterday", "today", "separately", "still", "also"}
+_LEADING = {
+    "but",
+    "and",
+    "yet",
+    "so",
+    "then",
+    "however",
+    "meanwhile",
+    "in",
+    "on",
+    "at",
+    "later",
+    "earlier",
+    "yesterday",
+    "today",
+    "separately",
+    "still",
+    "also",
+}
 WINDOW = 120
 
 
@@ -83,9 +100,7 @@ def person_before(registry: ActorRegistry, text: str, position: int) -> str | No
 PRONOUN_LOOKBACK = 2_000  # characters: a few paragraphs
 
 
-def attributed_key(
-    registry: ActorRegistry, text: str, span: Span, paragraph: Span
-) -> str | None:
+def attributed_key(registry: ActorRegistry, text: str, span: Span, paragraph: Span) -> str | None:
     """The actor key the surrounding text gives the quote to, if it is a known actor."""
     speaker = named_speaker(text, span, paragraph)
     if speaker is None:
@@ -135,7 +150,7 @@ def without_attribution(text: str, span: Span) -> Span:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s")
-_OPENING_MARKS = "“\"«„‘"
+_OPENING_MARKS = '“"«„‘'
 
 
 def sentence_of(text: str, span: Span, paragraph: Span) -> str:

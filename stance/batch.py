@@ -119,7 +119,12 @@ class BatchSummary:
         text += f" Records in {self.output}." if self.output is not None else ""
         if self.failed and self.output is not None:
             n = self.failed
-            text += f" The {n} failure{_s(n)} are error records; --resume retries them."
+            what = (
+                "The failure is an error record"
+                if n == 1
+                else f"The {n} failures are error records"
+            )
+            text += f" {what}; --resume retries {'it' if n == 1 else 'them'}."
         return text
 
 

@@ -275,4 +275,9 @@ def find_mentions(surface: str, text: str) -> list[Span]:
 
 
 def _is_word_char(ch: str) -> bool:
-    return re.match(r"\w", ch) is not None
+    """A character a name must not run into. Chinese, Japanese and Korean are written
+    without spaces ("王毅说"), so their characters need no boundary."""
+    return re.match(r"\w", ch) is not None and not _UNSPACED.match(ch)
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")

@@ -87,7 +87,9 @@ def _iter(
             first = seen.get(article.id)
             if first is not None:
                 msg = f"{where}: duplicate id {article.id!r} (first seen in {first})"
-                yield InputFailure(article.id, where, msg)
+                # keyed by where it was found: the output keeps one record per id, and a
+                # resume never mistakes this failure for the first article's record
+                yield InputFailure(where, where, msg)
                 continue
             seen[article.id] = where
             yield article

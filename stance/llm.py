@@ -150,9 +150,16 @@ class StructuredClient:
                 value, usage = self._call(messages, response_model)
         except ExtractionError as exc:
             if self.cache is not None:  # kept for replays; a live run asks the model again
-                self.cache.put(key, model=self.model_id, prompt_hash=prompt_hash, content="",
-                               prompt_tokens=0, completion_tokens=0,
-                               latency_s=time.perf_counter() - started, error=str(exc))
+                self.cache.put(
+                    key,
+                    model=self.model_id,
+                    prompt_hash=prompt_hash,
+                    content="",
+                    prompt_tokens=0,
+                    completion_tokens=0,
+                    latency_s=time.perf_counter() - started,
+                    error=str(exc),
+                )
             raise
         latency = time.perf_counter() - started
         if self.cache is not None:

@@ -116,7 +116,7 @@ def is_headline(segment: Segment) -> bool:
         segment.index == 0
         and "\n" not in words
         and len(words.split()) <= 20
-        and not words.endswith((".", "!", "?", "\"", "”", "’"))
+        and not words.endswith((".", "!", "?", '"', "”", "’"))
     )
 
 

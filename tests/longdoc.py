@@ -33,10 +33,22 @@ PEOPLE = [
 ]
 
 SUBJECTS = [
-    "the dredging contract", "the harbour budget", "the silt survey", "the new quay wall",
-    "the tender process", "the berth fees", "the channel depth", "the night shifts",
-    "the fuel surcharge", "the safety audit", "the eastern breakwater", "the crane upgrade",
-    "the tidal model", "the harbour accounts", "the pilot boats", "the storm repairs",
+    "the dredging contract",
+    "the harbour budget",
+    "the silt survey",
+    "the new quay wall",
+    "the tender process",
+    "the berth fees",
+    "the channel depth",
+    "the night shifts",
+    "the fuel surcharge",
+    "the safety audit",
+    "the eastern breakwater",
+    "the crane upgrade",
+    "the tidal model",
+    "the harbour accounts",
+    "the pilot boats",
+    "the storm repairs",
 ]
 PREDICATES = [
     "was signed in a hurry and nobody checked the figures",
@@ -58,14 +70,32 @@ OPENERS = ["", "Frankly, ", "Let me be clear: ", "In my view ", "Everyone here k
 
 # Narration: facts about the place, never a reporting verb, so no model call is spent.
 N_SUBJECTS = [
-    "The harbour", "The old fish market", "The eastern quay", "The river mouth",
-    "The pilot station", "The dredger Marlin", "The customs shed", "The town's ferry",
-    "The breakwater", "The container yard", "The lifeboat crew", "The sand bar",
-    "The tide gauge", "The rail siding", "The ice plant", "The harbour office",
+    "The harbour",
+    "The old fish market",
+    "The eastern quay",
+    "The river mouth",
+    "The pilot station",
+    "The dredger Marlin",
+    "The customs shed",
+    "The town's ferry",
+    "The breakwater",
+    "The container yard",
+    "The lifeboat crew",
+    "The sand bar",
+    "The tide gauge",
+    "The rail siding",
+    "The ice plant",
+    "The harbour office",
 ]
 N_VERBS = [
-    "dates from", "was rebuilt in", "last changed hands in", "was extended in",
-    "flooded in", "was painted in", "reopened in", "lost its roof in",
+    "dates from",
+    "was rebuilt in",
+    "last changed hands in",
+    "was extended in",
+    "flooded in",
+    "was painted in",
+    "reopened in",
+    "lost its roof in",
 ]
 N_TAILS = [
     "after a winter of gales that closed the channel for nine days",
@@ -156,13 +186,24 @@ class _Writer:
         body = f"{prefix}“{words},” {tag}."
         start = self.paragraph(body) + len(prefix) + 1
         claim_id = f"c{len(self.claims) + 1}"
-        self.claims.append({
-            "id": claim_id, "claimer": actor, "type": kind, "attribution": "direct",
-            "cue": "added" if pronoun else "said", "quote": words, "start": start,
-            "end": start + len(words), "proposition": words, "target": "the dredging contract",
-            "topic": "the Harwick dredging inquiry", "hedged": hedged, "denies": denies,
-            **({"source_kind": "pronoun"} if pronoun else {}),
-        })
+        self.claims.append(
+            {
+                "id": claim_id,
+                "claimer": actor,
+                "type": kind,
+                "attribution": "direct",
+                "cue": "added" if pronoun else "said",
+                "quote": words,
+                "start": start,
+                "end": start + len(words),
+                "proposition": words,
+                "target": "the dredging contract",
+                "topic": "the Harwick dredging inquiry",
+                "hedged": hedged,
+                "denies": denies,
+                **({"source_kind": "pronoun"} if pronoun else {}),
+            }
+        )
         self.spoken.add(actor)
         self.last_speaker = actor
         return claim_id
@@ -170,13 +211,28 @@ class _Writer:
 
 ACCUSATIONS = [
     # (accuser, accused, accusation words, denier, denial words)
-    (0, 1, "Dunmore Dredging inflated its invoices by four million pounds and the port paid "
-     "without a single question", 1, "We have never inflated an invoice, and the charge that "
-     "we did is baseless"),
-    (4, 2, "The harbour master hid the safety reports from the crews for two whole years", 2,
-     "No safety report was ever hidden from anyone, and that accusation is simply untrue"),
-    (7, 5, "The minister promised the fleet compensation and then quietly dropped it", 5,
-     "I have not dropped any promise to the fleet, and that story is false"),
+    (
+        0,
+        1,
+        "Dunmore Dredging inflated its invoices by four million pounds and the port paid "
+        "without a single question",
+        1,
+        "We have never inflated an invoice, and the charge that we did is baseless",
+    ),
+    (
+        4,
+        2,
+        "The harbour master hid the safety reports from the crews for two whole years",
+        2,
+        "No safety report was ever hidden from anyone, and that accusation is simply untrue",
+    ),
+    (
+        7,
+        5,
+        "The minister promised the fleet compensation and then quietly dropped it",
+        5,
+        "I have not dropped any promise to the fleet, and that story is false",
+    ),
 ]
 
 
@@ -210,8 +266,14 @@ def generate(target_words: int = 20_000, seed: int = 7) -> tuple[str, dict[str, 
     while w.words < target_words:
         w.paragraph(w.narration(6))
     actors = [
-        {"id": actor, "name": full, "kind": "person", "role": role, "affiliation": None,
-         "mentions": [full, surname]}
+        {
+            "id": actor,
+            "name": full,
+            "kind": "person",
+            "role": role,
+            "affiliation": None,
+            "mentions": [full, surname],
+        }
         for actor, full, surname, _, role, _ in PEOPLE
         if actor in w.spoken
     ]
@@ -263,26 +325,46 @@ def oracle_create(text: str, gold: dict[str, Any]) -> Any:
             if c["quote"] not in paragraph:
                 continue
             pronoun = c.get("source_kind") == "pronoun"
-            out.append({
-                "speaker": pronouns[c["claimer"]] if pronoun else names[c["claimer"]],
-                "speaker_kind": "person", "cue": c["cue"], "quote": c["quote"],
-                "type": c["type"], "hedged": c["hedged"], "proposition": c["proposition"],
-                "target": c["target"], "topic": c["topic"],
-                "stance": "against" if c["type"] in ("accusation", "denial") else "neutral",
-                "denies": by_id[c["denies"]]["quote"] if c["denies"] else "",
-            })
+            out.append(
+                {
+                    "speaker": pronouns[c["claimer"]] if pronoun else names[c["claimer"]],
+                    "speaker_kind": "person",
+                    "cue": c["cue"],
+                    "quote": c["quote"],
+                    "type": c["type"],
+                    "hedged": c["hedged"],
+                    "proposition": c["proposition"],
+                    "target": c["target"],
+                    "topic": c["topic"],
+                    "stance": "against" if c["type"] in ("accusation", "denial") else "neutral",
+                    "denies": by_id[c["denies"]]["quote"] if c["denies"] else "",
+                }
+            )
         return out
 
     def create(**kwargs: Any) -> ChatCompletion:
         last = kwargs["messages"][-1]["content"]
         paragraph = last.rpartition("<<<\n")[2].partition("\n>>>")[0]
         content = json.dumps({"claims": answer(paragraph)}, ensure_ascii=False)
-        return ChatCompletion.model_validate({
-            "id": "oracle", "object": "chat.completion", "created": 0, "model": "oracle",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": len(last) // 4, "completion_tokens": len(content) // 4,
-                      "total_tokens": (len(last) + len(content)) // 4},
-        })
+        return ChatCompletion.model_validate(
+            {
+                "id": "oracle",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "oracle",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content},
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": len(last) // 4,
+                    "completion_tokens": len(content) // 4,
+                    "total_tokens": (len(last) + len(content)) // 4,
+                },
+            }
+        )
 
     return create

@@ -84,8 +84,12 @@ def split(records: list[OutputRecord]) -> tuple[dict[str, Extraction], list[Erro
 
 
 def assert_batch(result: Result, out: Path, messages: list[str], extracted: int = 2) -> None:
-    """The good articles are all there, the bad ones are error records with ``messages``."""
-    done, errors = split(read_records(out))
+    """The good articles are all there, the bad ones are error records with ``messages``,
+    and no id appears twice in the output."""
+    records = read_records(out)
+    ids = [r.article_id for r in records]
+    assert len(ids) == len(set(ids)), ids
+    done, errors = split(records)
     for article_id, quotes in GOOD.items():
         assert grounded(done[article_id]) == quotes
     assert sorted(e.message for e in errors) == sorted(messages)

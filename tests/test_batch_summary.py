@@ -19,6 +19,7 @@ def articles(tmp_path: Path) -> list[str]:
     (tmp_path / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     return [str(tmp_path / "harbour.txt"), str(tmp_path / "bridge.txt")]
 
+
 PRICED = ["--model", "openai:gpt-4o-mini", "--base-url", "http://fake.test/v1"]
 
 
@@ -29,8 +30,9 @@ def test_summary_gives_tokens_cost_and_latency(tmp_path: Path, articles: list[st
     # 6 calls of 100 prompt + 20 completion tokens at $0.15 / $0.60 per million
     assert "6 model calls (600 prompt + 120 completion tokens)" in first.stderr
     assert "cost $0.0002" in first.stderr
-    assert re.search(r"\(\d+\.\d\d s per article, slowest \d+\.\d s for (harbour|bridge)\)",
-                     first.stderr)  # fmt: skip
+    assert re.search(
+        r"\(\d+\.\d\d s per article, slowest \d+\.\d s for (harbour|bridge)\)", first.stderr
+    )
 
     again = invoke(fake, "extract", *articles, *PRICED, "-o", str(tmp_path / "b.jsonl"))
     assert again.exit_code == 0, again.output
@@ -66,8 +68,18 @@ def test_rpm_paces_requests_and_says_how_long_it_waited(
     tmp_path: Path, articles: list[str]
 ) -> None:
     fake = fake_endpoint()
-    result = invoke(fake, "extract", *articles, *PRICED, "--rpm", "240", "--concurrency", "4",
-                    "-o", str(tmp_path / "o.jsonl"))  # fmt: skip
+    result = invoke(
+        fake,
+        "extract",
+        *articles,
+        *PRICED,
+        "--rpm",
+        "240",
+        "--concurrency",
+        "4",
+        "-o",
+        str(tmp_path / "o.jsonl"),
+    )
     assert result.exit_code == 0, result.output
     # 4 a second with a 4-request burst: the 6 calls wait about half a second in all
     waited = re.search(r"; (\d+\.\d) s waited for --rpm/--tpm", result.stderr)

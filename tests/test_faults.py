@@ -107,7 +107,7 @@ def test_persistent_fault_becomes_error_record(tmp_path: Path, inputs: Path, fau
     assert EXPECTED[fault] in error.message
     assert_others_whole(records)
     assert "4 articles: 3 extracted, 1 failed; 5 claims;" in result.stderr
-    assert "--resume retries them" in result.stderr
+    assert "The failure is an error record; --resume retries it." in result.stderr
 
 
 def test_resume_retries_the_failed_article(tmp_path: Path, inputs: Path) -> None:

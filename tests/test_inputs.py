@@ -172,7 +172,8 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     (tmp_path / "b" / "story.md").write_text("Second.")
     first, second = run(tmp_path / "a", tmp_path / "b")
     assert isinstance(first, Article) and first.text == "First."
-    assert isinstance(second, InputFailure) and second.article_id == "story"
+    assert isinstance(second, InputFailure)
+    assert second.article_id == str(tmp_path / "b" / "story.md")  # not "story": ids stay unique
     assert f"duplicate id 'story' (first seen in {tmp_path / 'a' / 'story.txt'})" in (
         second.message
     )

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from ..errors import ConfigError
 from ..transport import NotJSONResponse
@@ -42,11 +43,19 @@ def openai_create(
         timeout=timeout_s,
         http_client=http_client,
     )
-    create = client.chat.completions.create
     host = client.base_url.host
 
     def checked_create(**kwargs: Any) -> Any:
-        response = create(**kwargs)
+        # The SDK's chat.completions.create first walks the whole request (messages and
+        # the JSON schema) to transform TypedDict params; our requests are already plain
+        # JSON, and that walk cost more client CPU per call than everything else in a
+        # batch. The same POST, auth, timeout and error types, without the walk.
+        response = client.post(
+            "/chat/completions",
+            cast_to=ChatCompletion,
+            body=kwargs,
+            options={"security": {"bearer_auth": True}},
+        )
         if isinstance(response, str):
             start = " ".join(response.split())[:80]
             raise NotJSONResponse(f"HTTP 200 from {host} with a body that is not JSON: {start!r}")
