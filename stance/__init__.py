@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    AuthError,
     CacheError,
     ConfigError,
     ExtractionError,
@@ -77,6 +78,7 @@ __all__ = [
     "AlignmentStatus",
     "Article",
     "Attribution",
+    "AuthError",
     "CacheError",
     "Claim",
     "ClaimType",

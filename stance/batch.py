@@ -227,6 +227,11 @@ class _Run:
         if tasks:
             await asyncio.gather(*tasks)
         if self.fatal is not None:
+            if self.out is not None:  # say what survives and how to go on
+                raise type(self.fatal)(
+                    f"{self.fatal}; the batch stopped: finished articles are in "
+                    f"{self.out.path}, rerun with --resume once this is fixed"
+                ) from self.fatal
             raise self.fatal
 
     async def extract(self, article: Article, limit: asyncio.Semaphore) -> None:

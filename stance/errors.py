@@ -15,6 +15,10 @@ class ConfigError(StanceError):
     """A bad option, model spec, prompt name or environment setting."""
 
 
+class AuthError(ConfigError):
+    """The endpoint refused the API key (401/403): every article would fail the same way."""
+
+
 class InputError(StanceError):
     """An article that cannot be read or has no usable text."""
 

@@ -18,7 +18,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
-from .errors import ConfigError, ProviderError
+from .errors import AuthError, ConfigError, ProviderError
 
 ChatCreate = Callable[..., Any]
 
@@ -140,6 +140,8 @@ def with_transport_retries(
         try:
             return retrying(create, **kwargs)
         except (openai.APIError, NotJSONResponse) as exc:
+            if isinstance(exc, openai.APIStatusError) and exc.status_code in (401, 403):
+                raise AuthError(f"model endpoint refused the API key: {describe(exc)}") from exc
             tries = f" after {attempts} attempts" if is_transient(exc) else ""
             raise ProviderError(f"model endpoint failed{tries}: {describe(exc)}") from exc
 

@@ -1,9 +1,9 @@
 """The API key never lands anywhere stance writes, and article text cannot steer the output.
 
-One real batch through the CLI process and a loopback server: an article the endpoint
-refuses with 401 (echoing the key, as some proxies do), one that gets 500s until the
-retries run out, one retried after a 429, one carrying a prompt injection the scripted
-model obeys, and a clean one.
+Real batches through the CLI process and a loopback server: one with an article that gets
+500s until the retries run out, one retried after a 429, one carrying a prompt injection
+the scripted model obeys, and a clean one; and one the endpoint refuses with 401 (echoing
+the key, as some proxies do), which stops the batch since every article would fail alike.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Batch:
     root: Path
     key: str
     result: Any
+    refused: Any  # the run whose key the endpoint refused
     records: dict[str, OutputRecord]
     stats: dict[str, Any]
     messages: list[str]
@@ -53,6 +54,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     folder.mkdir()
     for name, text in ARTICLES.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    refused_in = root / "refused-in"
+    refused_in.mkdir()
+    (folder / "refused.txt").rename(refused_in / "refused.txt")
     script = [
         {"match": "Tomas Brandt", "faults": ["401"], "always": True},
         {"match": "Rena Holt", "faults": ["500"], "always": True},
@@ -67,20 +71,23 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     with running(script=script, tmp=root) as url:
         env = stance_env(root, key=key, STANCE_RETRY_ATTEMPTS="2")
         result = run_stance(url, str(folder), "-o", str(out), env=env)
+        refused = run_stance(url, str(refused_in), "-o", str(root / "refused.jsonl"), env=env)
         stats, messages = get(url, "/stats"), get(url, "/requests")["messages"]
     records = {r.article_id: r for r in map(parse_record, out.read_text("utf-8").splitlines())}
-    return Batch(root, key, result, records, stats, messages)
+    return Batch(root, key, result, refused, records, stats, messages)
 
 
 def test_api_key_is_written_nowhere(batch: Batch) -> None:
     assert batch.result.returncode == 1
-    assert "5 articles: 3 extracted, 2 failed;" in batch.result.stderr
-    refused = batch.records["refused"]
-    assert isinstance(refused, ErrorRecord) and refused.error_type == "provider"
-    assert refused.message == (
-        "model endpoint failed: HTTP 401 from 127.0.0.1: Incorrect API key provided: "
-        "[redacted]. (check OPENAI_API_KEY)"
+    assert "4 articles: 3 extracted, 1 failed;" in batch.result.stderr
+    # a refused key stops the batch (exit 2): every article would fail the same way
+    assert batch.refused.returncode == 2
+    assert batch.refused.stderr.strip().endswith(
+        "model endpoint refused the API key: HTTP 401 from 127.0.0.1: Incorrect API key "
+        "provided: [redacted]. (check OPENAI_API_KEY); the batch stopped: finished articles "
+        f"are in {batch.root / 'refused.jsonl'}, rerun with --resume once this is fixed"
     )
+    assert (batch.root / "refused.jsonl").read_text() == ""  # nothing to retry is marked done
     broken = batch.records["broken"]
     assert isinstance(broken, ErrorRecord) and "after 2 attempts: HTTP 500" in broken.message
     assert batch.stats["served"]["“The crossing runs hourly from June,” Lena Vogt said."] == [
@@ -94,6 +101,8 @@ def test_api_key_is_written_nowhere(batch: Batch) -> None:
     for where, data in [
         ("stdout", batch.result.stdout.encode()),
         ("stderr", batch.result.stderr.encode()),
+        ("refused stdout", batch.refused.stdout.encode()),
+        ("refused stderr", batch.refused.stderr.encode()),
         *((str(p), p.read_bytes()) for p in files),
     ]:
         assert secret not in data, f"API key found in {where}"
