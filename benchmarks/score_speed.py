@@ -40,10 +40,12 @@ def main() -> None:
     started = time.perf_counter()
     report = score_dataset(gold, predictions, dataset="speed", dataset_path="-")
     seconds = time.perf_counter() - started
-    print(f"scored {n} articles ({claims} gold claims), {report.manifest.resamples} bootstrap "
-          f"resamples: {seconds:.2f} s ({1000 * seconds / n:.2f} ms/article); "
-          f"claim_f1 {report.value('claim_f1'):.3f}, attribution_f1 "
-          f"{report.value('attribution_f1'):.3f}")
+    print(
+        f"scored {n} articles ({claims} gold claims), {report.manifest.resamples} bootstrap "
+        f"resamples: {seconds:.2f} s ({1000 * seconds / n:.2f} ms/article); "
+        f"claim_f1 {report.value('claim_f1'):.3f}, attribution_f1 "
+        f"{report.value('attribution_f1'):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -99,7 +99,9 @@ def open_client(
         create: ChatCreate = _no_model
     else:
         raw = openai_create(
-            base_url=choice.base_url, api_key=api_key, timeout_s=timeout_s,
+            base_url=choice.base_url,
+            api_key=api_key,
+            timeout_s=timeout_s,
             http_client=http_client,
         )
         if limiter is not None:

@@ -23,8 +23,15 @@ from stance.errors import CacheError
 
 Migration = Callable[[sqlite3.Connection], None]
 ROW_FIELDS = (
-    "key", "model", "prompt_hash", "content", "prompt_tokens", "completion_tokens", "latency_s",
-    "created_at", "error",
+    "key",
+    "model",
+    "prompt_hash",
+    "content",
+    "prompt_tokens",
+    "completion_tokens",
+    "latency_s",
+    "created_at",
+    "error",
 )
 MIGRATIONS: list[Migration] = []
 

@@ -82,9 +82,11 @@ def eval_command(
             done.append(item.id)
             if isinstance(rec, Extraction):
                 u = rec.provenance.usage
-                line = (f"[{len(done)}] {rec.article_id}: {len(rec.claims)} claims, "
-                        f"{u.calls} calls + {u.cached_calls} cached, "
-                        f"{rec.provenance.latency_s:.1f} s")
+                line = (
+                    f"[{len(done)}] {rec.article_id}: {len(rec.claims)} claims, "
+                    f"{u.calls} calls + {u.cached_calls} cached, "
+                    f"{rec.provenance.latency_s:.1f} s"
+                )
             else:
                 line = f"[{len(done)}] {rec.article_id}: failed ({rec.message})"
             typer.echo(line, err=True)
@@ -96,11 +98,25 @@ def eval_command(
             typer.echo(f"recorded {rows} responses in {where}", err=True)
 
         result = evaluate_dataset(
-            path, dataset=dataset, predictions=predictions, limit=limit, max_words=max_words,
-            seed=seed, resamples=resamples, iou=iou, model=model, base_url=base_url,
-            prompt=prompt, offline=offline, record=record, recording=recording,
-            cache_path=cache, timeout_s=timeout, http_client=_obj(ctx).get("http_client"),
-            on_article=progress, on_recorded=recorded,
+            path,
+            dataset=dataset,
+            predictions=predictions,
+            limit=limit,
+            max_words=max_words,
+            seed=seed,
+            resamples=resamples,
+            iou=iou,
+            model=model,
+            base_url=base_url,
+            prompt=prompt,
+            offline=offline,
+            record=record,
+            recording=recording,
+            cache_path=cache,
+            timeout_s=timeout,
+            http_client=_obj(ctx).get("http_client"),
+            on_article=progress,
+            on_recorded=recorded,
         )
         if report is not None:
             _write_atomic(report, result.model_dump_json(indent=1) + "\n")

@@ -37,13 +37,17 @@ class Comparison:
     resamples: int = 1000
 
 
-def compare(reports: list[EvalReport], names: list[str], *, resamples: int = 1000,
-            seed: int = 0) -> Comparison:
+def compare(
+    reports: list[EvalReport], names: list[str], *, resamples: int = 1000, seed: int = 0
+) -> Comparison:
     """Paired differences of every run against the first, on the articles all runs share."""
     if len(reports) < 2:
         raise InputError("compare needs at least two reports")
-    shared = [a.id for a in reports[0].articles
-              if all(any(b.id == a.id for b in r.articles) for r in reports[1:])]
+    shared = [
+        a.id
+        for a in reports[0].articles
+        if all(any(b.id == a.id for b in r.articles) for r in reports[1:])
+    ]
     if not shared:
         raise InputError("the reports share no articles: nothing to compare")
     metrics = [m for m in reports[0].headline if all(m in r.metrics for r in reports)]
@@ -54,7 +58,8 @@ def compare(reports: list[EvalReport], names: list[str], *, resamples: int = 100
     idx = resample_indices(len(shared), resamples, seed)
     differences = {
         (k, m): paired_difference(counts[k], counts[0], m, idx)
-        for k in range(1, len(reports)) for m in metrics
+        for k in range(1, len(reports))
+        for m in metrics
     }
     wins: dict[int, tuple[int, int, int]] = {}
     for k in range(1, len(reports)):
@@ -84,26 +89,37 @@ def to_markdown(c: Comparison) -> str:
     """Side-by-side table: per-run values with intervals, then each run minus the first."""
     header = ["metric", *c.names]
     header += [f"{c.names[k]} − {c.names[0]} [95% CI] (p)" for k in range(1, len(c.names))]
-    lines = [f"# stance compare: {len(c.shared)} shared articles", "",
-             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = [
+        f"# stance compare: {len(c.shared)} shared articles",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
     for metric in c.metrics:
         cells = [metric] + [r.metrics[metric].text() for r in c.reports]
         for k in range(1, len(c.reports)):
             d = c.differences[(k, metric)]
-            cells.append(f"{_num(d.value, True)} [{_num(d.low, True)}, {_num(d.high, True)}] "
-                         f"(p={_p(d.p_value, c.resamples)})")
+            cells.append(
+                f"{_num(d.value, True)} [{_num(d.low, True)}, {_num(d.high, True)}] "
+                f"(p={_p(d.p_value, c.resamples)})"
+            )
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Per-article {WIN_METRIC} against {c.names[0]}:", ""]
     for k, (better, worse, tied) in c.wins.items():
         lines.append(f"- {c.names[k]}: better on {better}, worse on {worse}, tied on {tied}")
-    lines += ["", "| run | model | prompt | calls | tokens/article | model-s/article | cost |",
-              "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| run | model | prompt | calls | tokens/article | model-s/article | cost |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, r in zip(c.names, c.reports, strict=True):
         m = r.manifest
         prompt = f"{m.prompt.name} ({m.prompt.hash[:8]})" if m.prompt else "–"
         cost = "unknown" if m.cost_usd is None else f"${m.cost_usd:.4f}"
-        lines.append(f"| {name} | {m.model} | {prompt} | {m.usage.calls + m.usage.cached_calls} |"
-                     f" {m.tokens_per_article:,.0f} | {m.model_seconds_per_article:.1f} | {cost} |")
+        lines.append(
+            f"| {name} | {m.model} | {prompt} | {m.usage.calls + m.usage.cached_calls} |"
+            f" {m.tokens_per_article:,.0f} | {m.model_seconds_per_article:.1f} | {cost} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -122,13 +138,19 @@ def to_terminal(c: Comparison) -> str:
             row += f"  {_num(d.value, True):>7} p={_p(d.p_value, c.resamples):<6}{star:>8}"
         lines.append(row)
     for k, (better, worse, tied) in c.wins.items():
-        lines.append(f"{c.names[k]} vs {c.names[0]}, per-article {WIN_METRIC}: better on "
-                     f"{better}, worse on {worse}, tied on {tied}")
+        lines.append(
+            f"{c.names[k]} vs {c.names[0]}, per-article {WIN_METRIC}: better on "
+            f"{better}, worse on {worse}, tied on {tied}"
+        )
     for name, r in zip(c.names, c.reports, strict=True):
         run = r.manifest
         cost = "unknown" if run.cost_usd is None else f"${run.cost_usd:.4f}"
-        lines.append(f"{name}: {run.tokens_per_article:,.0f} tokens/article, "
-                     f"{run.model_seconds_per_article:.1f} model-s/article, cost {cost}")
-    lines.append(f"({len(c.shared)} shared articles; Δ = run − {c.names[0]}, paired bootstrap "
-                 f"over articles, {c.resamples} resamples; * p < 0.05)")
+        lines.append(
+            f"{name}: {run.tokens_per_article:,.0f} tokens/article, "
+            f"{run.model_seconds_per_article:.1f} model-s/article, cost {cost}"
+        )
+    lines.append(
+        f"({len(c.shared)} shared articles; Δ = run − {c.names[0]}, paired bootstrap "
+        f"over articles, {c.resamples} resamples; * p < 0.05)"
+    )
     return "\n".join(lines)

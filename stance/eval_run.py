@@ -32,8 +32,9 @@ def dataset_kind(path: Path, kind: str | None = None) -> str:
     return kind
 
 
-def load_dataset(path: Path, kind: str, *, limit: int | None = None, seed: int = 0,
-                 max_words: int | None = None) -> list[GoldArticle]:
+def load_dataset(
+    path: Path, kind: str, *, limit: int | None = None, seed: int = 0, max_words: int | None = None
+) -> list[GoldArticle]:
     if kind == "polnear":
         from .polnear import load_polnear
 
@@ -82,8 +83,9 @@ def extract_dataset(
             store = stack.enter_context(replay_cache(recording))
         else:
             store = stack.enter_context(ResponseCache(cache_path or default_cache_path()))
-        client = open_client(choice, cache=store, timeout_s=timeout_s, http_client=http_client,
-                             offline=offline)
+        client = open_client(
+            choice, cache=store, timeout_s=timeout_s, http_client=http_client, offline=offline
+        )
         extractor = Extractor(client, template)
         try:
             records = run_extractions(gold, extractor, on_article)
@@ -124,8 +126,13 @@ def evaluate_dataset(
     else:
         records = extract_dataset(gold, folder, **extract_options)  # type: ignore[arg-type]
     return score_dataset(
-        gold, records, dataset=kind if kind != "gold" else folder.name,
-        dataset_path=str(folder), iou=iou, resamples=resamples, seed=seed,
+        gold,
+        records,
+        dataset=kind if kind != "gold" else folder.name,
+        dataset_path=str(folder),
+        iou=iou,
+        resamples=resamples,
+        seed=seed,
         offline=bool(extract_options.get("offline")),
         wall_seconds=time.perf_counter() - started,
         headline=POLNEAR_HEADLINE if kind == "polnear" else HEADLINE,

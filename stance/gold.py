@@ -130,8 +130,11 @@ def problems(article: GoldArticle, strict: bool = True) -> list[str]:
     for i, stance in enumerate(article.stances):
         if stance.holder not in actor_ids:
             found.append(f"stance {i}: holder {stance.holder} is not an actor")
-        found += [f"stance {i}: evidence {e} is not a claim" for e in stance.evidence
-                  if e not in claim_ids]
+        found += [
+            f"stance {i}: evidence {e} is not a claim"
+            for e in stance.evidence
+            if e not in claim_ids
+        ]
         if stance.basis == "action" and stance.evidence:
             found.append(f"stance {i}: an action-based stance has no claim evidence")
         if stance.basis == "claims" and not stance.evidence:

@@ -35,6 +35,7 @@ def _precision(name: str) -> MetricFn:
     def fn(c: Counts) -> Array:
         empty = np.where(c[f"{name}_gold"] > 0, 0.0, 1.0)
         return _ratio(c[f"{name}_tp"], c[f"{name}_pred"], empty)
+
     return fn
 
 
@@ -42,18 +43,21 @@ def _recall(name: str) -> MetricFn:
     def fn(c: Counts) -> Array:
         empty = np.where(c[f"{name}_pred"] > 0, 0.0, 1.0)
         return _ratio(c[f"{name}_tp"], c[f"{name}_gold"], empty)
+
     return fn
 
 
 def _f1(name: str) -> MetricFn:
     def fn(c: Counts) -> Array:
         return _ratio(2 * c[f"{name}_tp"], c[f"{name}_pred"] + c[f"{name}_gold"], 1.0)
+
     return fn
 
 
 def _accuracy(name: str) -> MetricFn:
     def fn(c: Counts) -> Array:
         return _ratio(c[f"{name}_ok"], c[f"{name}_n"], np.nan)
+
     return fn
 
 
@@ -85,8 +89,16 @@ for _name in ACCURACIES:
         METRICS[f"{_name}_accuracy"] = _accuracy(_name)
 
 HEADLINE = (
-    "actor_f1", "claim_f1", "attribution_f1", "type_accuracy", "type_macro_f1",
-    "hedging_accuracy", "denial_f1", "denial_link_accuracy", "stance_f1", "grounding_rate",
+    "actor_f1",
+    "claim_f1",
+    "attribution_f1",
+    "type_accuracy",
+    "type_macro_f1",
+    "hedging_accuracy",
+    "denial_f1",
+    "denial_link_accuracy",
+    "stance_f1",
+    "grounding_rate",
     "source_pronoun_accuracy",
 )
 MACRO = tuple(f"{name}_f1" for name in FAMILIES)
@@ -101,8 +113,10 @@ class Estimate:
     high: float
 
     def as_dict(self) -> dict[str, float | None]:
-        return {k: (None if np.isnan(v) else round(float(v), 4))
-                for k, v in (("value", self.value), ("low", self.low), ("high", self.high))}
+        return {
+            k: (None if np.isnan(v) else round(float(v), 4))
+            for k, v in (("value", self.value), ("low", self.low), ("high", self.high))
+        }
 
 
 def count_matrix(rows: Sequence[Mapping[str, int]]) -> dict[str, Array]:
@@ -141,8 +155,9 @@ def bootstrap_sums(counts: Counts, weights: Array) -> dict[str, Array]:
     return {k: sums[:, i] for i, k in enumerate(keys)}
 
 
-def resampled(counts: Counts, name: str, weights: Array, kind: str = "micro",
-              sums: Counts | None = None) -> Array:
+def resampled(
+    counts: Counts, name: str, weights: Array, kind: str = "micro", sums: Counts | None = None
+) -> Array:
     """The metric on every resample: one value per row of `weights`."""
     if kind == "macro":
         per_article = METRICS[name](counts)
@@ -160,8 +175,9 @@ def _interval(values: Array) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def estimate(counts: Counts, name: str, weights: Array, kind: str = "micro",
-             sums: Counts | None = None) -> Estimate:
+def estimate(
+    counts: Counts, name: str, weights: Array, kind: str = "micro", sums: Counts | None = None
+) -> Estimate:
     """Value on all articles and its 95% interval; pass `sums` to reuse one bootstrap."""
     value = micro(counts, name) if kind == "micro" else macro(counts, name)
     return Estimate(value, *_interval(resampled(counts, name, weights, kind, sums)))

@@ -303,19 +303,26 @@ class Extractor:
         named: dict[str, bool] = {}  # actor key -> named somewhere in the article
         for draft in reading.drafts:
             if is_headline(segments[draft.claim.segment]):
-                reading.rejected.append(Rejected(
-                    quote=draft.claim.quote, speaker=draft.claimer_key, segment=0,
-                    reason="in the headline: the article's summary, attributed in full below",
-                ))
+                reading.rejected.append(
+                    Rejected(
+                        quote=draft.claim.quote,
+                        speaker=draft.claimer_key,
+                        segment=0,
+                        reason="in the headline: the article's summary, attributed in full below",
+                    )
+                )
                 continue
             paragraph = segments[draft.claim.segment].span
             direct = draft.claim.attribution is Attribution.DIRECT
             if not direct and not is_attributed(article.text, draft.claim.span, paragraph):
-                reading.rejected.append(Rejected(
-                    quote=draft.claim.quote, speaker=draft.claimer_key,
-                    segment=draft.claim.segment,
-                    reason="no reporting verb in its sentence: the article's narration",
-                ))
+                reading.rejected.append(
+                    Rejected(
+                        quote=draft.claim.quote,
+                        speaker=draft.claimer_key,
+                        segment=draft.claim.segment,
+                        reason="no reporting verb in its sentence: the article's narration",
+                    )
+                )
                 continue
             self._check_attribution(article.text, draft, registry, segments)
             key = draft.claimer_key
@@ -324,16 +331,17 @@ class Extractor:
             if not named[key]:
                 # Grounding covers who as well as what: a speaker the article never names
                 # (an injected "the mayor said", a guess) is not an actor of this article.
-                reading.rejected.append(Rejected(
-                    quote=draft.claim.quote, speaker=registry.name_of(key),
-                    segment=draft.claim.segment,
-                    reason="claimer not named anywhere in the article",
-                ))
+                reading.rejected.append(
+                    Rejected(
+                        quote=draft.claim.quote,
+                        speaker=registry.name_of(key),
+                        segment=draft.claim.segment,
+                        reason="claimer not named anywhere in the article",
+                    )
+                )
                 continue
             about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
-            draft.names = frozenset(
-                k for k in registry.actor_keys() if registry.named_in(k, about)
-            )
+            draft.names = frozenset(k for k in registry.actor_keys() if registry.named_in(k, about))
             kept.append(draft)
         drafts = deduplicate(kept)
         actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
@@ -361,7 +369,6 @@ class Extractor:
                 created_at=datetime.now(timezone.utc),
             ),
         )
-
 
     @staticmethod
     def _check_attribution(

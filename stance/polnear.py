@@ -127,8 +127,12 @@ def parse_ann(text: str, ann: str) -> ParsedAnn:
         else:
             pieces = [p for t in roles["Content"] if (p := spans[t])]
             covered = " ".join(p.covered for p in pieces)
-            content = Span(min(p.start for p in pieces), max(p.end for p in pieces), covered,
-                           tuple(sorted(seg for p in pieces for seg in p.pieces)))
+            content = Span(
+                min(p.start for p in pieces),
+                max(p.end for p in pieces),
+                covered,
+                tuple(sorted(seg for p in pieces for seg in p.pieces)),
+            )
             cue, source = (spans[roles[r][0]] if r in roles else None for r in ("Cue", "Source"))
             parsed.events.append(Event(content, cue, source))
     return parsed
@@ -276,8 +280,19 @@ def to_article(article_id: str, text: str, parsed: ParsedAnn, note: str = "") ->
         cue, (start, end) = cue_span.covered if cue_span else "", content[:2]
         denial = ClaimType.DENIAL if is_denial(cue) else None
         parts = list(content.pieces) if len(content.pieces) > 1 else None
-        claims.append(GoldClaim(id=f"c{n}", claimer=claimer, type=denial, cue=cue, start=start,
-                                end=end, quote=text[start:end], source_kind=kind, parts=parts))
+        claims.append(
+            GoldClaim(
+                id=f"c{n}",
+                claimer=claimer,
+                type=denial,
+                cue=cue,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                source_kind=kind,
+                parts=parts,
+            )
+        )
     return GoldArticle(id=article_id, note=note, actors=actors, claims=claims, text=text)
 
 

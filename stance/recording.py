@@ -64,11 +64,13 @@ def save_recording(path: Path, cache: ResponseCache, keys: Iterable[str]) -> int
     fresh = cache.export(keys)
     configs = {(row["model"], row["prompt_hash"]) for row in fresh}
     kept = [
-        row for row in (read_recording(path) if path.exists() else [])
+        row
+        for row in (read_recording(path) if path.exists() else [])
         if (row.get("model"), row.get("prompt_hash")) not in configs
     ]
-    rows = sorted(kept + fresh, key=lambda r: (str(r.get("model")), str(r.get("prompt_hash")),
-                                               str(r["key"])))
+    rows = sorted(
+        kept + fresh, key=lambda r: (str(r.get("model")), str(r.get("prompt_hash")), str(r["key"]))
+    )
     lines = [json.dumps({f: row.get(f) for f in ROW_FIELDS}, ensure_ascii=False) for row in rows]
     atomic_write(path, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
     return len(fresh)

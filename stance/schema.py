@@ -167,8 +167,7 @@ class Usage(_Model):
             cached_calls=self.cached_calls + other.cached_calls,
             model_seconds=round(self.model_seconds + other.model_seconds, 3),
             cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
-            cached_completion_tokens=self.cached_completion_tokens
-            + other.cached_completion_tokens,
+            cached_completion_tokens=self.cached_completion_tokens + other.cached_completion_tokens,
         )
 
     @property

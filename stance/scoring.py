@@ -27,8 +27,15 @@ TARGET_SIMILARITY = 60.0
 # Each P/R/F1 family is three counters: true positives, predicted, gold.
 FAMILIES = ("actor", "claim", "attribution", "denial", "stance")
 # Each accuracy is two counters: correct, total.
-ACCURACIES = ("type", "hedging", "link", "grounding", "source_named", "source_pronoun",
-              "source_generic")
+ACCURACIES = (
+    "type",
+    "hedging",
+    "link",
+    "grounding",
+    "source_named",
+    "source_pronoun",
+    "source_generic",
+)
 
 
 @dataclass
@@ -143,14 +150,23 @@ class _Scorer:
 
     def actors(self) -> None:
         """Only actors who speak or hold a stance count, on both sides."""
-        pred_ids = [a.id for a in self.pred.actors
-                    if any(c.claimer == a.id for c in self.pred.claims)
-                    or any(s.holder == a.id for s in self.pred.stances)]
-        gold_ids = [a.id for a in self.gold.actors
-                    if any(c.claimer == a.id for c in self.gold.claims)
-                    or any(s.holder == a.id for s in self.gold.stances)]
-        scores = [(float(len(self.forms[p] & self.gold_forms[g])), i, j)
-                  for i, p in enumerate(pred_ids) for j, g in enumerate(gold_ids)]
+        pred_ids = [
+            a.id
+            for a in self.pred.actors
+            if any(c.claimer == a.id for c in self.pred.claims)
+            or any(s.holder == a.id for s in self.pred.stances)
+        ]
+        gold_ids = [
+            a.id
+            for a in self.gold.actors
+            if any(c.claimer == a.id for c in self.gold.claims)
+            or any(s.holder == a.id for s in self.gold.stances)
+        ]
+        scores = [
+            (float(len(self.forms[p] & self.gold_forms[g])), i, j)
+            for i, p in enumerate(pred_ids)
+            for j, g in enumerate(gold_ids)
+        ]
         pairs = pair_greedy(scores, 1.0)
         self.score.add("actor_tp", len(pairs))
         self.score.add("actor_pred", len(pred_ids))
@@ -190,8 +206,9 @@ class _Scorer:
                 s.add(f"typecls_{p.type.value}_pred")
                 s.add(f"typecls_{g.type.value}_tp", int(p.type is g.type))
                 if p.type is not g.type:
-                    s.errors.append(ErrorItem("wrong type", g.quote,
-                                              f"{p.type.value}, gold {g.type.value}"))
+                    s.errors.append(
+                        ErrorItem("wrong type", g.quote, f"{p.type.value}, gold {g.type.value}")
+                    )
             if g.hedged is not None:
                 s.add("hedging_n")
                 s.add("hedging_ok", int(p.hedged == g.hedged))
@@ -206,8 +223,11 @@ class _Scorer:
         for j, g in enumerate(gold):
             if j not in matched_gold:
                 actor = self.gold.actor(g.claimer)
-                s.errors.append(ErrorItem("false negative", g.quote,
-                                          f"by {actor.name if actor else 'unnamed source'}"))
+                s.errors.append(
+                    ErrorItem(
+                        "false negative", g.quote, f"by {actor.name if actor else 'unnamed source'}"
+                    )
+                )
 
     def _who(self, p: Claim, g: GoldClaim) -> str:
         actor = self.gold.actor(g.claimer)
@@ -230,8 +250,9 @@ class _Scorer:
             self.score.add("link_ok", int(ok and target is not None))
             if not (ok and target is not None):
                 got = p.denies if p is not None and p.denies else "nothing"
-                self.score.errors.append(ErrorItem("missed denial link", g.quote,
-                                                   f"gold denies {g.denies}, got {got}"))
+                self.score.errors.append(
+                    ErrorItem("missed denial link", g.quote, f"gold denies {g.denies}, got {got}")
+                )
 
     def stances(self) -> None:
         gold_topics = {c.id: c.topic for c in self.gold.claims}

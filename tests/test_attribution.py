@@ -11,19 +11,26 @@ from stance.schema import Span
 
 def speaker(paragraph: str, quote: str) -> str | None:
     start = paragraph.index(quote)
-    return named_speaker(paragraph, Span(start=start, end=start + len(quote)),
-                         Span(start=0, end=len(paragraph)))
+    return named_speaker(
+        paragraph, Span(start=start, end=start + len(quote)), Span(start=0, end=len(paragraph))
+    )
 
 
 @pytest.mark.parametrize(
     ("paragraph", "quote", "expected"),
     [
         ("“We will not accept it,” Kallaste said.", "We will not accept it", "Kallaste"),
-        ('"This is in their heads," said Caddell, adding more.', "This is in their heads",
-         "Caddell"),
+        (
+            '"This is in their heads," said Caddell, adding more.',
+            "This is in their heads",
+            "Caddell",
+        ),
         ("“We will not accept it,” she added.", "We will not accept it", "she"),
-        ("But Raman said that about 1,200 customers had complained.",
-         "about 1,200 customers had complained", "Raman"),
+        (
+            "But Raman said that about 1,200 customers had complained.",
+            "about 1,200 customers had complained",
+            "Raman",
+        ),
         ("Marsh told a press conference that banks must act.", "banks must act", "Marsh"),
         ("Helena Marsh said: “Both can be fooled.”", "Both can be fooled", "Helena Marsh"),
         ("The quota, officials say, is fair.", "is fair", None),
@@ -35,11 +42,19 @@ def test_named_speaker(paragraph: str, quote: str, expected: str | None) -> None
 
 
 def test_model_speaker_is_corrected_by_the_text() -> None:
-    text = ("Fish row\n\n"
-            "“The quota is fair,” Lima said. “It is robbery,” Park said. “We will see,” he added.")
-    model = ScriptedModel({"robbery": [claim("Ana Lima", "The quota is fair"),
-                                       claim("Ana Lima", "It is robbery"),
-                                       claim("Joe Park", "We will see")]})
+    text = (
+        "Fish row\n\n"
+        "“The quota is fair,” Lima said. “It is robbery,” Park said. “We will see,” he added."
+    )
+    model = ScriptedModel(
+        {
+            "robbery": [
+                claim("Ana Lima", "The quota is fair"),
+                claim("Ana Lima", "It is robbery"),
+                claim("Joe Park", "We will see"),
+            ]
+        }
+    )
     result = run(model, text)
     who = {c.quote: result.actor(c.claimer).name for c in result.claims}
     assert who["The quota is fair"] == "Ana Lima"
@@ -49,14 +64,22 @@ def test_model_speaker_is_corrected_by_the_text() -> None:
 @pytest.mark.parametrize(
     ("words", "claim"),
     [
-        ("Helena Marsh, director of the council, said the scheme was aimed at machines",
-         "the scheme was aimed at machines"),
-        ("Raman said that about 1,200 customers had reported the messages",
-         "about 1,200 customers had reported the messages"),
-        ("Northgate said in a statement that its assistant cannot move money",
-         "its assistant cannot move money"),
-        ("Beijing has repeatedly said it does not interfere in US elections",
-         "it does not interfere in US elections"),
+        (
+            "Helena Marsh, director of the council, said the scheme was aimed at machines",
+            "the scheme was aimed at machines",
+        ),
+        (
+            "Raman said that about 1,200 customers had reported the messages",
+            "about 1,200 customers had reported the messages",
+        ),
+        (
+            "Northgate said in a statement that its assistant cannot move money",
+            "its assistant cannot move money",
+        ),
+        (
+            "Beijing has repeatedly said it does not interfere in US elections",
+            "it does not interfere in US elections",
+        ),
         ("the ministry said: “Prices will fall next year.”", "Prices will fall next year.”"),
         ("Raman said no.", "Raman said no."),  # too little would be left
         ("We will never ask you to paste a code", "We will never ask you to paste a code"),
@@ -99,8 +122,9 @@ def test_reported_words_need_a_reporting_verb_in_their_sentence(
 
 def test_narration_is_set_aside_with_its_reason() -> None:
     text = "Results\n\nRedmere City beat Northvale 3-0, and 9,000 fans are expected next week."
-    model = ScriptedModel({"Redmere": [claim("Redmere City", "Redmere City beat Northvale 3-0",
-                                             kind="organisation")]})
+    model = ScriptedModel(
+        {"Redmere": [claim("Redmere City", "Redmere City beat Northvale 3-0", kind="organisation")]}
+    )
     result = run(model, text)
     assert result.claims == []
     assert [r.reason for r in result.rejected] == [
@@ -109,10 +133,19 @@ def test_narration_is_set_aside_with_its_reason() -> None:
 
 
 def test_a_person_the_model_missed_is_found_by_the_text() -> None:
-    text = ("Ferries\n\nTiina Kallaste, who heads the agency, spoke in Tallinn. "
-            "“The pattern is consistent with jamming,” Kallaste said.")
-    model = ScriptedModel({"pattern": [claim("Port Authority", "The pattern is consistent "
-                                             "with jamming", kind="organisation")]})
+    text = (
+        "Ferries\n\nTiina Kallaste, who heads the agency, spoke in Tallinn. "
+        "“The pattern is consistent with jamming,” Kallaste said."
+    )
+    model = ScriptedModel(
+        {
+            "pattern": [
+                claim(
+                    "Port Authority", "The pattern is consistent with jamming", kind="organisation"
+                )
+            ]
+        }
+    )
     result = run(model, text)
     assert [result.actor(c.claimer).name for c in result.claims] == ["Tiina Kallaste"]
 

@@ -346,7 +346,7 @@ def test_run_resumes_and_retries_failures(tmp_path: Path, articles: list[str]) -
     fake = fake_endpoint()
     requests = prepare(fake, articles, tmp_path)
     results = tmp_path / "results.jsonl"
-    fake.failures = [500] * 6 + [401]  # one request: transport retries exhausted; one: 401
+    fake.failures = [500] * 6 + [400]  # one request: transport retries exhausted; one: 400
     first = run(fake, requests, results, "--concurrency", "1")
     assert first.exit_code == 1 and "4 answered, 2 failed" in first.stderr
     assert run(fake, requests, results).exit_code == 2  # exists: --resume needed
@@ -357,6 +357,16 @@ def test_run_resumes_and_retries_failures(tmp_path: Path, articles: list[str]) -
     assert len(fake.requests) == sent + 2
     rows = lines(results)
     assert len(rows) == 6 and all(r["response"]["status_code"] == 200 for r in rows)
+
+
+def test_run_stops_when_the_key_is_refused(tmp_path: Path, articles: list[str]) -> None:
+    fake = fake_endpoint()
+    requests = prepare(fake, articles, tmp_path)
+    fake.always_fail = 401
+    result = run(fake, requests, tmp_path / "results.jsonl", "--concurrency", "1")
+    assert result.exit_code == 2
+    assert "model endpoint refused the API key: HTTP 401" in result.stderr
+    assert "(check OPENAI_API_KEY)" in result.stderr
 
 
 def test_run_switches_to_llama_format_like_the_live_path(

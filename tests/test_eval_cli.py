@@ -28,19 +28,32 @@ def gold_dir(tmp_path: Path) -> Path:
     warning = "Drivers will probably pay twice what they pay today"
     article = GoldArticle(
         id="bridge",
-        actors=[GoldActor(id="a1", name="Rena Holt", kind=ActorKind.PERSON,
-                          mentions=["Rena Holt"]),
-                GoldActor(id="a2", name="Ivo Marsh", kind=ActorKind.PERSON,
-                          mentions=["Ivo Marsh"])],
+        actors=[
+            GoldActor(id="a1", name="Rena Holt", kind=ActorKind.PERSON, mentions=["Rena Holt"]),
+            GoldActor(id="a2", name="Ivo Marsh", kind=ActorKind.PERSON, mentions=["Ivo Marsh"]),
+        ],
         claims=[
-            gold_claim("c1", "a1", warning, BRIDGE, type=ClaimType.WARNING, hedged=True,
-                       attribution=Attribution.DIRECT),
-            gold_claim("c2", "a2", "Nobody will pay twice, that is simply untrue", BRIDGE,
-                       type=ClaimType.DENIAL, denies="c1", attribution=Attribution.DIRECT),
+            gold_claim(
+                "c1",
+                "a1",
+                warning,
+                BRIDGE,
+                type=ClaimType.WARNING,
+                hedged=True,
+                attribution=Attribution.DIRECT,
+            ),
+            gold_claim(
+                "c2",
+                "a2",
+                "Nobody will pay twice, that is simply untrue",
+                BRIDGE,
+                type=ClaimType.DENIAL,
+                denies="c1",
+                attribution=Attribution.DIRECT,
+            ),
         ],
     )
-    (folder / "bridge.gold.json").write_text(article.model_dump_json(indent=1),
-                                              encoding="utf-8")
+    (folder / "bridge.gold.json").write_text(article.model_dump_json(indent=1), encoding="utf-8")
     return folder
 
 
@@ -52,8 +65,9 @@ def invoke(fake: FakeOpenAI | None, *args: str) -> Result:
 def test_eval_extracts_scores_and_writes_reports(gold_dir: Path, tmp_path: Path) -> None:
     fake = fake_endpoint()
     report, md = tmp_path / "run.json", tmp_path / "run.md"
-    result = invoke(fake, "eval", str(gold_dir), *MODEL, "--report", str(report),
-                    "--markdown", str(md))
+    result = invoke(
+        fake, "eval", str(gold_dir), *MODEL, "--report", str(report), "--markdown", str(md)
+    )
     assert result.exit_code == 0, result.output
     assert "claim_f1" in result.stdout and "1.000" in result.stdout
     data = json.loads(report.read_text())
@@ -71,8 +85,9 @@ def test_eval_extracts_scores_and_writes_reports(gold_dir: Path, tmp_path: Path)
 def test_gate_fails_and_names_the_metric(gold_dir: Path, tmp_path: Path) -> None:
     fake = fake_endpoint()
     fake.table["Rena Holt"] = []  # the warning is never found
-    result = invoke(fake, "eval", str(gold_dir), *MODEL,
-                    "--fail-under", "claim_f1=0.9,denial_f1=0.5")
+    result = invoke(
+        fake, "eval", str(gold_dir), *MODEL, "--fail-under", "claim_f1=0.9,denial_f1=0.5"
+    )
     assert result.exit_code == 1
     assert "gate failed: claim_f1 = 0.667 is below 0.900" in result.stderr
     assert "denial_f1" not in result.stderr
@@ -82,12 +97,21 @@ def test_gate_fails_and_names_the_metric(gold_dir: Path, tmp_path: Path) -> None
 
 def test_baseline_drop_fails_the_gate(gold_dir: Path, tmp_path: Path) -> None:
     base = tmp_path / "base.json"
-    assert invoke(fake_endpoint(), "eval", str(gold_dir), *MODEL, "--report",
-                  str(base)).exit_code == 0
+    assert (
+        invoke(fake_endpoint(), "eval", str(gold_dir), *MODEL, "--report", str(base)).exit_code == 0
+    )
     worse = fake_endpoint()
     worse.table["Rena Holt"] = []
-    result = invoke(worse, "eval", str(gold_dir), *MODEL, "--cache",
-                    str(tmp_path / "other.sqlite"), "--baseline", str(base))
+    result = invoke(
+        worse,
+        "eval",
+        str(gold_dir),
+        *MODEL,
+        "--cache",
+        str(tmp_path / "other.sqlite"),
+        "--baseline",
+        str(base),
+    )
     assert result.exit_code == 1
     assert "claim_f1 = 0.667 dropped more than 0.020 below the baseline 1.000" in result.stderr
 
@@ -100,8 +124,9 @@ def test_record_then_replay_offline_without_a_model(gold_dir: Path, tmp_path: Pa
     rows = [json.loads(line) for line in recording.read_text().splitlines()]
     assert len(rows) == len(fake.paragraphs) and all(r["model"] == "openai:fake" for r in rows)
     # No endpoint at all now: every answer must come from the recording.
-    replay = invoke(None, "eval", str(gold_dir), *MODEL, "--offline", "--fail-under",
-                    "claim_f1=0.9")
+    replay = invoke(
+        None, "eval", str(gold_dir), *MODEL, "--offline", "--fail-under", "claim_f1=0.9"
+    )
     assert replay.exit_code == 0, replay.output
     assert "0 model calls" in replay.stdout
 
@@ -114,14 +139,20 @@ def test_offline_miss_names_the_article_and_how_to_rerecord(gold_dir: Path) -> N
     assert replay.exit_code == 1
     assert "bridge: no recorded response" in replay.stderr
     assert "Monday" in replay.stderr  # the paragraph that changed
-    assert f"stance eval {gold_dir} --model openai:fake" in replay.stderr and "--record" in \
-        replay.stderr
+    assert (
+        f"stance eval {gold_dir} --model openai:fake" in replay.stderr
+        and "--record" in replay.stderr
+    )
 
 
 def test_predictions_file_is_scored_without_a_model(gold_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    assert invoke(fake_endpoint(), "extract", str(gold_dir / "bridge.txt"), *MODEL, "-o",
-                  str(out)).exit_code == 0
+    assert (
+        invoke(
+            fake_endpoint(), "extract", str(gold_dir / "bridge.txt"), *MODEL, "-o", str(out)
+        ).exit_code
+        == 0
+    )
     result = invoke(None, "eval", str(gold_dir), "--predictions", str(out))
     assert result.exit_code == 0, result.output
     assert re.search(r"attribution_f1\s+1\.000 \[1\.000, 1\.000\]", result.stdout)
@@ -132,8 +163,19 @@ def test_compare_shows_paired_differences(gold_dir: Path, tmp_path: Path) -> Non
     assert invoke(fake_endpoint(), "eval", str(gold_dir), *MODEL, "--report", str(a)).exit_code == 0
     worse = fake_endpoint()
     worse.table["Rena Holt"] = []
-    assert invoke(worse, "eval", str(gold_dir), *MODEL, "--cache", str(tmp_path / "o.sqlite"),
-                  "--report", str(b)).exit_code == 0
+    assert (
+        invoke(
+            worse,
+            "eval",
+            str(gold_dir),
+            *MODEL,
+            "--cache",
+            str(tmp_path / "o.sqlite"),
+            "--report",
+            str(b),
+        ).exit_code
+        == 0
+    )
     md = tmp_path / "cmp.md"
     result = invoke(None, "compare", str(a), str(b), "--markdown", str(md))
     assert result.exit_code == 0, result.output
@@ -150,8 +192,9 @@ POLNEAR_DEV = Path(__file__).parents[1] / ".." / "shared" / "benchmarks" / "poln
 @pytest.mark.skipif(not POLNEAR_DEV.is_dir(), reason="../shared/benchmarks/polnear is absent")
 def test_polnear_dataset_is_read_extracted_and_scored(tmp_path: Path) -> None:
     report = tmp_path / "pn.json"
-    result = invoke(fake_endpoint(), "eval", str(POLNEAR_DEV), *MODEL, "--limit", "2",
-                    "--report", str(report))
+    result = invoke(
+        fake_endpoint(), "eval", str(POLNEAR_DEV), *MODEL, "--limit", "2", "--report", str(report)
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("polnear: 2 articles")
     for name in ("claim_f1", "source_named_accuracy", "source_pronoun_accuracy"):
@@ -166,8 +209,12 @@ def test_python_api_gives_the_same_report(gold_dir: Path, tmp_path: Path) -> Non
     from stance import evaluate_dataset
 
     out = tmp_path / "out.jsonl"
-    assert invoke(fake_endpoint(), "extract", str(gold_dir / "bridge.txt"), *MODEL, "-o",
-                  str(out)).exit_code == 0
+    assert (
+        invoke(
+            fake_endpoint(), "extract", str(gold_dir / "bridge.txt"), *MODEL, "-o", str(out)
+        ).exit_code
+        == 0
+    )
     report = evaluate_dataset(gold_dir, predictions=out, resamples=200)
     assert report.value("claim_f1") == 1.0
     assert report.manifest.dataset == "gold" and report.manifest.resamples == 200

@@ -39,11 +39,11 @@ def test_tagged_cases_are_really_there() -> None:
     assert all(not a.claims for a in tagged["no_claims"])
     assert all(any(c.denies for c in a.claims) for a in tagged["denial_link"])
     assert all(any(c.hedged for c in a.claims) for a in tagged["hedged_accusation"])
-    assert all(any(s.basis == "action" for s in a.stances)
-               for a in tagged["stance_without_claim"])
+    assert all(any(s.basis == "action" for s in a.stances) for a in tagged["stance_without_claim"])
     assert all("gnore previous instructions" in a.text for a in tagged["prompt_injection"])
-    assert all(any(not ch.isascii() and ch.isalpha() for ch in a.text)
-               for a in tagged["diacritics"])
+    assert all(
+        any(not ch.isascii() and ch.isalpha() for ch in a.text) for a in tagged["diacritics"]
+    )
 
 
 def test_validator_reports_a_shifted_offset(tmp_path: Path) -> None:
@@ -54,7 +54,8 @@ def test_validator_reports_a_shifted_offset(tmp_path: Path) -> None:
     stem = source.name.removesuffix(".gold.json")
     (tmp_path / f"{stem}.gold.json").write_text(json.dumps(data), encoding="utf-8")
     (tmp_path / f"{stem}.txt").write_text(
-        (GOLD / f"{stem}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        (GOLD / f"{stem}.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     found = problems(load_gold(tmp_path / f"{stem}.gold.json"))
     assert any(claim["id"] in p and "!= quote" in p for p in found)
     assert main([str(tmp_path)]) == 1

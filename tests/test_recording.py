@@ -14,11 +14,7 @@ from stance.pipeline import Extractor
 from stance.prompts import load_prompt
 from stance.recording import read_recording, replay_cache, save_recording
 
-TEXT = (
-    "Quota row\n\n"
-    "“The quota is fair,” Ana Lima said.\n\n"
-    "“It is robbery,” Joe Park said."
-)
+TEXT = "Quota row\n\n“The quota is fair,” Ana Lima said.\n\n“It is robbery,” Joe Park said."
 
 
 def extractor(
@@ -27,14 +23,21 @@ def extractor(
     def unreachable(**_: object) -> object:
         raise AssertionError("a replay must not call the model")
 
-    client = StructuredClient(create=model or unreachable, model_id="fake:x", request_model="x",
-                              cache=cache, offline=offline, validation_retries=0)
+    client = StructuredClient(
+        create=model or unreachable,
+        model_id="fake:x",
+        request_model="x",
+        cache=cache,
+        offline=offline,
+        validation_retries=0,
+    )
     return Extractor(client, load_prompt())
 
 
 def test_replay_reproduces_answers_and_failures_without_a_model(tmp_path: Path) -> None:
-    model = ScriptedModel({"Ana Lima": [claim("Ana Lima", "The quota is fair")],
-                           "Joe Park": "this is not JSON"})
+    model = ScriptedModel(
+        {"Ana Lima": [claim("Ana Lima", "The quota is fair")], "Joe Park": "this is not JSON"}
+    )
     with ResponseCache(tmp_path / "c.sqlite") as cache:
         live = extractor(model, cache)
         first = live.extract(TEXT)
@@ -71,8 +74,15 @@ def test_recording_keeps_other_configurations_and_drops_stale_rows(tmp_path: Pat
     path = tmp_path / "rec.jsonl"
     with ResponseCache(tmp_path / "c.sqlite") as cache:
         for key, model in (("k1", "m1"), ("k2", "m1"), ("k3", "m2")):
-            cache.put(key, model=model, prompt_hash="p", content="{}", prompt_tokens=1,
-                      completion_tokens=1, latency_s=0.1)
+            cache.put(
+                key,
+                model=model,
+                prompt_hash="p",
+                content="{}",
+                prompt_tokens=1,
+                completion_tokens=1,
+                latency_s=0.1,
+            )
         save_recording(path, cache, ["k1", "k2", "k3"])
         save_recording(path, cache, ["k1"])  # a new run of m1 used only k1
     assert sorted(str(r["key"]) for r in read_recording(path)) == ["k1", "k3"]

@@ -156,8 +156,7 @@ def test_a_negation_about_someone_else_is_not_a_denial() -> None:
     assert claim_type_of(claimed, quote, about_self=False) is ClaimType.ASSERTION
     assert claim_type_of(claimed, quote, about_self=True) is ClaimType.DENIAL
     denied = answer("assertion", "the harbour fees are fair", "rejected")
-    assert claim_type_of(denied, "the harbour fees are fair", about_self=False) is \
-        ClaimType.DENIAL
+    assert claim_type_of(denied, "the harbour fees are fair", about_self=False) is ClaimType.DENIAL
 
 
 def test_headline_is_recognised() -> None:

@@ -18,12 +18,23 @@ from stance.scoring import iou, norm_name, score_article
 
 def claim(cid: str, claimer: str, quote: str, **kw: object) -> Claim:
     start, end = span_of(TEXT, quote)
-    fields: dict[str, object] = {"type": ClaimType.ASSERTION, "attribution": "indirect",
-                                 "alignment": AlignmentStatus.EXACT, "alignment_score": 100.0,
-                                 "segment": 1}
+    fields: dict[str, object] = {
+        "type": ClaimType.ASSERTION,
+        "attribution": "indirect",
+        "alignment": AlignmentStatus.EXACT,
+        "alignment_score": 100.0,
+        "segment": 1,
+    }
     fields.update(kw)
-    return Claim.model_validate({"id": cid, "claimer": claimer, "quote": quote,
-                                 "span": Span(start=start, end=end), **fields})
+    return Claim.model_validate(
+        {
+            "id": cid,
+            "claimer": claimer,
+            "quote": quote,
+            "span": Span(start=start, end=end),
+            **fields,
+        }
+    )
 
 
 def hand_worked_prediction():  # type: ignore[no-untyped-def]
@@ -34,8 +45,9 @@ def hand_worked_prediction():  # type: ignore[no-untyped-def]
         claim("p1", "a1", "the dredging had damaged the reef", type=ClaimType.ACCUSATION),
         claim("p2", "a2", "the damage may be permanent", type=ClaimType.OPINION),  # wrong claimer
         claim("p3", "a2", "its work harmed the reef", type=ClaimType.DENIAL, denies="p1"),
-        claim("p4", "a2", "The harbour master", alignment=AlignmentStatus.FUZZY,
-              alignment_score=90.0),
+        claim(
+            "p4", "a2", "The harbour master", alignment=AlignmentStatus.FUZZY, alignment_score=90.0
+        ),
     ]
     return gold, pred
 
@@ -100,8 +112,17 @@ def test_actor_names_match_across_case_accents_and_articles() -> None:
 def test_perfect_prediction_scores_one() -> None:
     gold = port_gold()
     counts = score_article(as_extraction(gold), gold).counts
-    for name in ("claim_f1", "attribution_f1", "type_accuracy", "hedging_accuracy", "denial_f1",
-                 "denial_link_accuracy", "stance_f1", "actor_f1", "grounding_rate"):
+    for name in (
+        "claim_f1",
+        "attribution_f1",
+        "type_accuracy",
+        "hedging_accuracy",
+        "denial_f1",
+        "denial_link_accuracy",
+        "stance_f1",
+        "actor_f1",
+        "grounding_rate",
+    ):
         assert metric(counts, name) == 1.0, name
 
 
@@ -130,12 +151,18 @@ def test_order_of_items_does_not_matter(rnd: random.Random) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 5)),
-                min_size=2, max_size=30), st.integers(0, 2**16))
-def test_bootstrap_is_reproducible_and_brackets_the_value(rows: list[tuple[int, int, int]],
-                                                           seed: int) -> None:
-    counts = count_matrix([{"claim_tp": min(t, p, g), "claim_pred": p, "claim_gold": g}
-                           for t, p, g in rows])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 5)), min_size=2, max_size=30
+    ),
+    st.integers(0, 2**16),
+)
+def test_bootstrap_is_reproducible_and_brackets_the_value(
+    rows: list[tuple[int, int, int]], seed: int
+) -> None:
+    counts = count_matrix(
+        [{"claim_tp": min(t, p, g), "claim_pred": p, "claim_gold": g} for t, p, g in rows]
+    )
     first = estimate(counts, "claim_f1", resample_indices(len(rows), 1000, seed))
     again = estimate(counts, "claim_f1", resample_indices(len(rows), 1000, seed))
     assert first == again
@@ -158,8 +185,9 @@ def test_dataset_report_counts_failed_articles_as_empty() -> None:
     report = score_dataset([gold], {}, dataset="t", dataset_path="t", resamples=100)
     assert report.articles[0].failed == "no prediction"
     assert report.value("claim_f1") == 0.0
-    perfect = score_dataset([gold], {"port": as_extraction(gold)}, dataset="t",
-                            dataset_path="t", resamples=100)
+    perfect = score_dataset(
+        [gold], {"port": as_extraction(gold)}, dataset="t", dataset_path="t", resamples=100
+    )
     assert perfect.value("claim_f1") == 1.0
     assert perfect.manifest.model_seconds_per_article == 3.0
     assert perfect.manifest.cost_usd == 0.0  # a local model has no per-token price

@@ -19,7 +19,6 @@ from typing import IO, Any
 
 import httpx
 import openai
-from openai.types.chat import completion_create_params
 
 from ..errors import ConfigError, ProviderError
 from ..llm import adapt_response_format
@@ -152,15 +151,11 @@ def _sender(
     create = openai_create(
         base_url=base_url, api_key=api_key, timeout_s=timeout_s, http_client=http_client
     )
-    params = completion_create_params.CompletionCreateParamsBase
-    known = params.__required_keys__ | params.__optional_keys__  # the rest goes as extra_body
     send = adapt_response_format(with_transport_retries(create), "auto")
 
     def one(request: _Request) -> ResultLine:
-        body = {k: v for k, v in request.body.items() if k in known}
-        extra = {k: v for k, v in request.body.items() if k not in known}
         try:
-            completion = send(**body, **({"extra_body": extra} if extra else {}))
+            completion = send(**request.body)  # posted as written, unknown keys included
         except ProviderError as exc:
             cause = exc.__cause__
             if isinstance(cause, openai.APIStatusError):

@@ -50,10 +50,11 @@ def openai_create(
         # the JSON schema) to transform TypedDict params; our requests are already plain
         # JSON, and that walk cost more client CPU per call than everything else in a
         # batch. The same POST, auth, timeout and error types, without the walk.
+        extra = kwargs.pop("extra_body", None) or {}
         response = client.post(
             "/chat/completions",
             cast_to=ChatCompletion,
-            body=kwargs,
+            body={**kwargs, **extra},
             options={"security": {"bearer_auth": True}},
         )
         if isinstance(response, str):
