@@ -1,6 +1,8 @@
 """The embedded model on one article: our pipeline against raw llama-cpp-python calls.
 
-    python benchmarks/model_overhead.py [ARTICLE.txt]   # default: ../shared/seed/*.txt
+    python benchmarks/model_overhead.py [ARTICLE.txt [OUT.jsonl]]   # default: ../shared/seed/*.txt
+
+OUT.jsonl, when given, receives the extraction (e.g. for benchmarks/seed_check.py).
 
 1. The pipeline, no response cache: seconds, calls and tokens for the article, and how
    much of the wall time is model calls (the rest is our overhead: segmenting, grounding,
@@ -68,6 +70,8 @@ def main() -> None:
     started = time.perf_counter()
     record = Extractor(client).extract(Article(id=path.stem, text=text))
     wall = time.perf_counter() - started
+    if len(sys.argv) > 2:
+        Path(sys.argv[2]).write_text(record.model_dump_json() + "\n", encoding="utf-8")
     usage = record.provenance.usage
     model_s = sum(call_seconds)
     print(f"{path.name}: {len(text.split())} words, {record.segments} segments")

@@ -43,6 +43,12 @@ def prepare_command(
         int, typer.Option(min=1, help="Requests per file before a .partN.jsonl (OpenAI: 50,000)")
     ] = 50_000,
     force: Annotated[bool, typer.Option(help="Replace an existing requests file")] = False,
+    max_chars: Annotated[
+        int, typer.Option(min=1, help="Longest article accepted, in characters")
+    ] = 2_000_000,
+    encoding: Annotated[
+        str, typer.Option(help="Encoding of input files and stdin, e.g. latin-1 or cp1252")
+    ] = "utf-8",
 ) -> None:
     """Write OpenAI Batch API requests (one per paragraph) and their manifest."""
     from .backends import open_client, parse_model
@@ -62,6 +68,7 @@ def prepare_command(
         summary = prepare_batch(
             inputs, extractor, output, response_format=fmt, max_requests=max_requests,
             force=force, on_failure=lambda f: typer.echo(f"stance: {f.message}", err=True),
+            encoding=encoding, max_chars=max_chars,
         )  # fmt: skip
     typer.echo(summary.render(), err=True)
     raise typer.Exit(1 if summary.failed_inputs else 0)

@@ -7,6 +7,7 @@ closing summary and the exit code must say exactly what happened to the faulty o
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,21 @@ def test_default_retry_policy_is_six_attempts_from_one_second(
         create(model="m")
     assert len(calls) == 6 and len(waits) == 5
     assert 1.0 <= waits[0] <= 2.0 and 16.0 <= waits[4] <= 17.0  # 1, 2, 4, 8, 16 s + jitter
+
+
+def test_a_slow_article_does_not_hold_up_the_others(tmp_path: Path, inputs: Path) -> None:
+    """The endpoint takes 3 s over one paragraph of "bridge" (within the client timeout):
+    the other articles are written first, and the batch takes about that one delay."""
+    script = [{"match": FAULTY, "faults": ["timeout"]}]  # slow, not failed: --timeout is 30
+    out = tmp_path / "out.jsonl"
+    with running("--hang", "3", script=script, tmp=tmp_path) as url:
+        started = time.perf_counter()
+        result = run_stance(
+            url, str(inputs), "-o", str(out), "--concurrency", "2", "--timeout", "30",
+            env=stance_env(tmp_path),
+        )  # fmt: skip
+        wall = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    order = [parse_record(line).article_id for line in out.read_text("utf-8").splitlines()]
+    assert order[-1] == "bridge" and sorted(order) == sorted(ARTICLES)
+    assert wall < 3 + 6  # the 3 s delay plus start-up, not the articles one after another

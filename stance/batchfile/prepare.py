@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..answers import ParagraphAnswer
+from ..decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 from ..errors import ConfigError
 from ..inputs import InputFailure, iter_articles
 from ..llm import StructuredClient, adapt_response_format
@@ -148,6 +149,8 @@ def prepare_batch(
     max_bytes: int = MAX_BYTES,
     force: bool = False,
     on_failure: Callable[[InputFailure], None] | None = None,
+    encoding: str = DEFAULT_ENCODING,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PrepareSummary:
     """Write ``output`` (and ``output.partN.jsonl`` past the limits) and its manifest.
 
@@ -176,7 +179,7 @@ def prepare_batch(
     try:
         with _tmp(manifest).open("wb") as entries:
             entries.write(dump(header))
-            for item in iter_articles(inputs):
+            for item in iter_articles(inputs, encoding=encoding, max_chars=max_chars):
                 if isinstance(item, InputFailure):
                     summary.failed_inputs += 1
                     if on_failure is not None:
