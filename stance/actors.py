@@ -143,16 +143,30 @@ class _Entry:
     country: str | None = None
 
 
+CONTEXT_SPEAKERS = 20  # speakers named in a paragraph's prompt: the most recent ones
+
+
 class ActorRegistry:
     """Resolves speaker strings to stable actor keys while an article is read."""
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
+        self._used: dict[str, int] = {}  # key -> when it was last resolved
+        self._clock = 0
         self.last_person: str | None = None
 
     def context(self) -> tuple[str, str]:
-        """Speakers so far ("Name (kind)", ...) and the last person: the model's context."""
-        speakers = ", ".join(f"{e.name} ({e.kind.value})" for e in self._entries.values())
+        """Speakers so far ("Name (kind)", ...) and the last person: the model's context.
+
+        At most CONTEXT_SPEAKERS of them, the most recently resolved (listed in the order
+        they first spoke), so a prompt stays the same size however long the article is.
+        """
+        keys = list(self._entries)
+        if len(keys) > CONTEXT_SPEAKERS:
+            recent = set(sorted(keys, key=lambda k: self._used.get(k, 0))[-CONTEXT_SPEAKERS:])
+            keys = [k for k in keys if k in recent]
+        entries = [self._entries[k] for k in keys]
+        speakers = ", ".join(f"{e.name} ({e.kind.value})" for e in entries)
         last = self._entries[self.last_person].name if self.last_person else ""
         return speakers, last
 
@@ -175,6 +189,13 @@ class ActorRegistry:
 
     def resolve(self, speaker: str, kind: str) -> str | None:
         """The actor key for a speaker, creating the actor; None when no one is named."""
+        key = self._resolve(speaker, kind)
+        if key is not None:
+            self._clock += 1
+            self._used[key] = self._clock
+        return key
+
+    def _resolve(self, speaker: str, kind: str) -> str | None:
         if self.is_pronoun(speaker):
             return self.last_person
         if self.is_unnamed(speaker):

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from longdoc import ACCUSATIONS, generate, oracle_create
 
+from stance.actors import CONTEXT_SPEAKERS, ActorRegistry
 from stance.llm import StructuredClient
 from stance.pipeline import Extractor
 from stance.schema import Article, ClaimType, Extraction
@@ -125,3 +126,17 @@ def test_windows_overlap_by_a_sentence_and_cover_the_paragraph(
     for (a, _), (_, d) in itertools.pairwise(bounds):
         if d - a <= limit:
             assert any(w.span.start <= a and d <= w.span.end for w in windows)
+
+
+def test_the_prompt_names_at_most_twenty_recent_speakers() -> None:
+    """However many people an article quotes, a paragraph's prompt stays the same size."""
+    registry = ActorRegistry()
+    names = [f"Person{chr(65 + i // 26)}{chr(97 + i % 26)} Example" for i in range(30)]
+    for name in names:
+        registry.resolve(name, "person")
+    registry.resolve(names[0], "person")  # spoke again: recent
+    speakers, last = registry.context()
+    listed = [s.removesuffix(" (person)") for s in speakers.split(", ")]
+    assert len(listed) == CONTEXT_SPEAKERS == 20
+    assert listed == [names[0], *names[11:]]  # in the order they first spoke
+    assert last == names[0]
