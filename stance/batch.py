@@ -236,13 +236,21 @@ class _Run:
 
     async def extract(self, article: Article, limit: asyncio.Semaphore) -> None:
         try:
-            record = await asyncio.to_thread(self._extract, article)
+            record = await asyncio.to_thread(self._extract_and_write, article)
         except ConfigError as exc:  # the same for every article: stop the batch
             self.fatal = self.fatal or exc
             return
         finally:
             limit.release()
-        self.emit(record)
+        self.report(record)
+
+    def _extract_and_write(self, article: Article) -> OutputRecord:
+        """In the worker thread: the fsync (about 1 ms) must not stall the event loop,
+        which would delay starting the next article."""
+        record = self._extract(article)
+        if self.out is not None:
+            self.out.append(record)
+        return record
 
     def _extract(self, article: Article) -> OutputRecord:
         extractor = self.extractor
@@ -272,6 +280,10 @@ class _Run:
         """Write one record the moment it is done, then report it."""
         if self.out is not None:
             self.out.append(record)
+        self.report(record)
+
+    def report(self, record: OutputRecord) -> None:
+        """Count a written record and show it (on the event loop thread)."""
         self.summary.add(record)
         if self.advance is not None:
             self.advance(self.summary)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +34,7 @@ class OutputFile:
         self._keep_until = 0  # byte offset just after the last complete line
         self._drop = 0  # error records and blank lines to drop before appending
         self._file: IO[bytes] | None = None
+        self._lock = threading.Lock()
         _check_path(path, inputs)
         if resume:
             self._read()
@@ -90,16 +92,22 @@ class OutputFile:
             raise ConfigError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
     def append(self, record: OutputRecord) -> None:
-        """One line in one write, flushed and fsynced: a kill loses no finished record."""
-        assert self._file is not None, "open() first"
-        self._file.write(record.model_dump_json().encode("utf-8") + b"\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        """One line in one write, flushed and fsynced: a kill loses no finished record.
+
+        Thread-safe: batch workers append as their articles finish.
+        """
+        line = record.model_dump_json().encode("utf-8") + b"\n"
+        with self._lock:
+            assert self._file is not None, "open() first"
+            self._file.write(line)
+            self._file.flush()
+            os.fsync(self._file.fileno())
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        with self._lock:  # never while a worker is mid-append
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
 
 def _record_fields(line: bytes) -> dict[str, Any] | None:

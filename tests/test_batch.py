@@ -128,7 +128,9 @@ def test_interrupt_propagates_and_keeps_finished_records(tmp_path: Path) -> None
     out = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         run(stub, make_inputs(tmp_path, 4), out, concurrency=1)
-    assert list(read(out)) == ["art0", "art1"]
+    # the article in flight when Ctrl-C came is finished and kept; none starts after it
+    assert list(read(out)) == ["art0", "art1", "art2"]
+    assert "art3" not in stub.seen
 
 
 def test_concurrency_and_serial_clients(tmp_path: Path) -> None:

@@ -195,10 +195,14 @@ def test_ctrl_c_keeps_finished_records(tmp_path: Path, articles: list[str]) -> N
     result = extract(fake, *articles, "-o", str(out), "--concurrency", "1")
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and "--resume" in result.stderr
-    assert list(by_id(out)) == ["harbour"]
+    assert list(by_id(out)) == ["harbour", "bridge"]  # the one in flight is finished
+    (tmp_path / "more.txt").write_text(HARBOUR.replace("Marta", "Marit"), encoding="utf-8")
+    articles = [*articles, str(tmp_path / "more.txt")]
     fake.interrupt_on = None
-    assert extract(fake, *articles, "-o", str(out), "--resume").exit_code == 0
-    assert sorted(by_id(out)) == ["bridge", "harbour"]
+    resumed = extract(fake, *articles, "-o", str(out), "--resume")
+    assert resumed.exit_code == 0
+    assert "2 already done (resumed)" in resumed.stderr
+    assert sorted(by_id(out)) == ["bridge", "harbour", "more"]
 
 
 def test_existing_output_needs_resume(tmp_path: Path, articles: list[str]) -> None:
