@@ -102,7 +102,7 @@ class BatchSummary:
         calls += f" + {self.cached_calls} from cache" if self.cached_calls else ""
         calls += f" ({self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion tokens)"
         text = f"{done}; {found}; {calls}; {self.wall_s:.1f} s"
-        if self.succeeded:
+        if self.succeeded and self.article_seconds:  # records collected from a batch: none
             mean = self.article_seconds / self.succeeded
             text += f" ({mean:.2f} s per article, slowest {self.slowest_s:.1f} s"
             text += f" for {self.slowest_id})" if self.slowest_id else ")"

@@ -306,7 +306,7 @@ class Extractor:
                 reading.rejected.append(
                     Rejected(
                         quote=draft.claim.quote,
-                        speaker=draft.claimer_key,
+                        speaker=registry.name_of(draft.claimer_key),
                         segment=0,
                         reason="in the headline: the article's summary, attributed in full below",
                     )
@@ -318,7 +318,7 @@ class Extractor:
                 reading.rejected.append(
                     Rejected(
                         quote=draft.claim.quote,
-                        speaker=draft.claimer_key,
+                        speaker=registry.name_of(draft.claimer_key),
                         segment=draft.claim.segment,
                         reason="no reporting verb in its sentence: the article's narration",
                     )
