@@ -11,37 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import time
 from typing import Any
 
 import httpx
 
-_PARAGRAPH = re.compile(r"PARAGRAPH:\n<<<\n(.*)\n>>>", re.DOTALL)
-_SAID = re.compile(r"“([^”]+?)[,.]?”,? ([A-Z][a-z]+ [A-Z][a-z]+) (said|denied|warned)")
-_TYPES = {"said": "assertion", "denied": "denial", "warned": "warning"}
-REASK_MARKER = "not exact copies"
+# The careful model's reading rules are the loopback server's (stdlib only, so it cannot
+# import this module): one definition of what a well-behaved endpoint answers.
+from openai_server import _PARAGRAPH, _SAID, _TYPES, REASK_MARKER, claim
 
-
-def claim(
-    speaker: str, quote: str, *, type: str = "assertion", cue: str = "said"
-) -> dict[str, Any]:
-    """One ParagraphAnswer claim, with the fields a model would fill."""
-    return {
-        "speaker": speaker,
-        "speaker_kind": "person",
-        "cue": cue,
-        "quote": quote,
-        "type": type,
-        "direct": True,
-        "hedged": "probably" in quote,
-        "proposition": quote,
-        "target": "harbour fees",
-        "topic": "harbour fees",
-        "stance": "against" if type in ("denial", "warning") else "neutral",
-        "denies": "the fees were agreed" if type == "denial" else "",
-    }
+__all__ = ["REASK_MARKER", "FakeOpenAI", "claim"]
 
 
 class FakeOpenAI:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import test_integration
 from fake_openai import FakeOpenAI, claim
+from test_cli import BRIDGE, HARBOUR
 from test_integration import ARTICLE, Server, assert_grounded, speaker_found
 from typer.testing import CliRunner, Result
 
@@ -24,25 +25,6 @@ from stance.schema import REJECTED_NOT_FOUND, ErrorRecord, Extraction, OutputRec
 MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
 URL = ["--base-url", "http://fake.test/v1"]
 server = test_integration.server  # llama.cpp's server on loopback, for the slow round trip
-
-HARBOUR = """Harbour talks collapse
-
-Port officials in Valdera said on Monday that talks over berth fees had collapsed after three \
-rounds of negotiation.
-
-“We will not pay a cent more until the dredging is finished,” Marta Quell said.
-
-“The fees are fair and they were agreed last year,” Tomas Brandt said.
-"""
-
-BRIDGE = """Bridge tolls to rise
-
-The council announced on Friday that tolls on the Kessel bridge would rise in March.
-
-“Drivers will probably pay twice what they pay today,” Rena Holt warned.
-
-“Nobody will pay twice, that is simply untrue,” Ivo Marsh denied.
-"""
 
 
 @pytest.fixture(autouse=True)
