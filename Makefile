@@ -4,7 +4,9 @@
 #                  llama-cpp-python from source takes 12-20 min; pip caches the wheel)
 #   make model     assemble and sha256-verify the default GGUF in the user cache
 #   make demo      per-actor claims from examples/ministers.txt with the local model
-#   make test      ruff, mypy, every test (the slow real-model ones included), then the eval gate
+#   make test      ruff, mypy, every test (the slow real-model and headless-browser ones
+#                  included), then the eval gate
+#   make browser   install Debian's chromium and chromium-driver when absent (root + apt-get)
 #   make eval-gate score the gold set from its recorded responses; fail on a drop or a floor
 #   make lint      ruff check, ruff format --check, mypy
 
@@ -21,7 +23,7 @@ PYTEST_ARGS ?=
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv install model demo test lint eval-gate
+.PHONY: help venv install model demo test lint eval-gate browser
 
 # The CI gate: offline replay of evals/recordings/gold.jsonl (no model runs), compared with the
 # recorded run's report. Floors sit below the recorded figures; --max-drop catches small losses.
@@ -48,7 +50,7 @@ model: $(STAMP)
 demo: model
 	$(BIN)/stance extract examples/ministers.txt
 
-test: model
+test: model browser
 	$(BIN)/ruff check stance tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
@@ -57,6 +59,16 @@ test: model
 eval-gate: model
 	$(BIN)/stance eval evals/gold --model local --offline --fail-under $(GATE_FLOORS) \
 		--baseline evals/baseline.json --max-drop 0.02
+
+# The HTML pages are tested in a real headless browser. Installed when missing and possible;
+# otherwise the browser tests skip and say why (in CI, with CI set, they fail instead).
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver >/dev/null; \
+	else echo "stance: chromium/chromedriver missing and not installable here (needs root and apt-get)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check stance tests benchmarks

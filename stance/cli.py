@@ -151,12 +151,16 @@ def show(
     file: Annotated[Path, typer.Argument(help="A JSONL file written by stance extract")],
     by_actor: Annotated[bool, typer.Option("--by-actor", help="Per-actor tables")] = False,
     article_id: Annotated[str | None, typer.Option("--id", help="Only this article")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Write a self-contained HTML viewer here instead"),
+    ] = None,
 ) -> None:
-    """Show extracted records: one line per claim, or per-actor tables."""
+    """Show extracted records: one line per claim, per-actor tables, or an HTML viewer."""
     from rich.console import Console
 
     from .render import claim_lines, render_record
-    from .schema import parse_record
+    from .schema import OutputRecord, parse_record
 
     try:
         data = file.read_bytes()
@@ -164,6 +168,7 @@ def show(
         _fail(f"cannot read {file}: {exc.strerror or exc}", 2)
     console = Console(highlight=False)
     bad = shown = 0
+    kept: list[OutputRecord] = []
     lines = data.split(b"\n")  # not splitlines: U+2028 may sit inside a JSON string
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -179,13 +184,24 @@ def show(
         if article_id is not None and record.article_id != article_id:
             continue
         shown += 1
-        if by_actor:
+        if html is not None:
+            kept.append(record)
+        elif by_actor:
             render_record(record, console)
         else:
             for line in claim_lines(record):
                 typer.echo(line)
     if article_id is not None and not shown:
         _fail(f"no record with id {article_id!r} in {file}", 1)
+    if html is not None:
+        from .output import atomic_write
+        from .viewer import render_viewer
+
+        try:
+            atomic_write(html, render_viewer(kept, source=str(file)).encode("utf-8"))
+        except OSError as exc:
+            _fail(f"cannot write {html}: {exc.strerror or exc}", 2)
+        typer.echo(f"wrote {html}: {shown} article{'s' if shown != 1 else ''}", err=True)
     raise typer.Exit(1 if bad else 0)
 
 

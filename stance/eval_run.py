@@ -7,7 +7,7 @@ Python and one made from the shell are the same document.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -113,10 +113,14 @@ def evaluate_dataset(
     seed: int = 0,
     resamples: int = 1000,
     iou: float = 0.5,
+    on_scored: Callable[[Sequence[GoldArticle], Mapping[str, OutputRecord]], None] | None = None,
     **extract_options: object,
 ) -> EvalReport:
     """Score a dataset: from earlier predictions, or by extracting it (options as for
-    `extract_dataset`: model, base_url, prompt, offline, record, recording, cache_path ...)."""
+    `extract_dataset`: model, base_url, prompt, offline, record, recording, cache_path ...).
+
+    `on_scored` receives the articles and predictions scored, for pages that show them.
+    """
     started = time.perf_counter()
     folder = Path(path)
     kind = dataset_kind(folder, dataset)
@@ -125,6 +129,8 @@ def evaluate_dataset(
         records = read_predictions(Path(predictions))
     else:
         records = extract_dataset(gold, folder, **extract_options)  # type: ignore[arg-type]
+    if on_scored is not None:
+        on_scored(gold, records)
     return score_dataset(
         gold,
         records,

@@ -283,3 +283,23 @@ def score_article(
 ) -> ArticleScore:
     """Count hits and list errors for one article against its gold labels."""
     return _Scorer(extraction, gold, iou_threshold).run()
+
+
+@dataclass
+class ClaimMatch:
+    """How each claim fared: the pairing `score_article` counts, for pages that show spans."""
+
+    pairs: dict[int, int]  # predicted claim index -> gold claim index
+    right_claimer: dict[int, bool]  # predicted claim index (paired) -> claimer agrees
+
+
+def match_claims(
+    extraction: Extraction, gold: GoldArticle, iou_threshold: float = DEFAULT_IOU
+) -> ClaimMatch:
+    """The same claim pairs and claimer verdicts as scoring, without counting anything."""
+    scorer = _Scorer(extraction, gold, iou_threshold)
+    right = {
+        i: scorer.same_actor(extraction.claims[i].claimer, gold.claims[j].claimer)
+        for i, j in scorer.claim_pairs.items()
+    }
+    return ClaimMatch(dict(scorer.claim_pairs), right)
