@@ -1,6 +1,6 @@
 """Screenshot a stance HTML page in headless Chromium, optionally after a click.
 
-    python docs/screenshot.py PAGE.html OUT.png [--click CSS_SELECTOR] [--height 1000]
+    python docs/screenshot.py PAGE.html[#anchor] OUT.png [--click CSS_SELECTOR] [--height 1000]
 
 Uses the same Debian chromium + chromedriver as the browser tests (`make browser`).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("page", type=Path)
+    parser.add_argument("page")
     parser.add_argument("out", type=Path)
     parser.add_argument("--click", help="CSS selector of an element to click first")
     parser.add_argument("--height", type=int, default=1000)
@@ -29,7 +29,8 @@ def main() -> None:
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
-        driver.get(opts.page.resolve().as_uri())
+        path, _, anchor = opts.page.partition("#")
+        driver.get(Path(path).resolve().as_uri() + (f"#{anchor}" if anchor else ""))
         if opts.click:
             driver.find_element("css selector", opts.click).click()
         opts.out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ Exit codes: 0 scored (and the gate passed), 1 the gate failed or articles could 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +41,9 @@ def eval_command(
     prompt: Annotated[str | None, typer.Option(help="Prompt name or .yaml path")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the Markdown report here")] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Write the HTML report page (gold vs predicted) here")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also write the extractions (JSONL)")
     ] = None,
@@ -97,6 +101,8 @@ def eval_command(
         def recorded(rows: int, where: Path) -> None:
             typer.echo(f"recorded {rows} responses in {where}", err=True)
 
+        scored: list[tuple[Sequence[GoldArticle], Mapping[str, OutputRecord]]] = []
+
         result = evaluate_dataset(
             path,
             dataset=dataset,
@@ -117,11 +123,16 @@ def eval_command(
             http_client=_obj(ctx).get("http_client"),
             on_article=progress,
             on_recorded=recorded,
+            on_scored=lambda articles, records: scored.append((articles, records)),
         )
         if report is not None:
             _write_atomic(report, result.model_dump_json(indent=1) + "\n")
         if markdown is not None:
             _write_atomic(markdown, to_markdown(result))
+        if html is not None:
+            from .report_html import eval_page
+
+            _write_atomic(html, eval_page(result, *scored[0]))
         typer.echo(to_terminal(result))
         failures = gate(result, thresholds)
         if baseline is not None:
@@ -135,6 +146,9 @@ def eval_command(
 def compare_command(
     reports: Annotated[list[Path], typer.Argument(help="Two or more JSON eval reports")],
     markdown: Annotated[Path | None, typer.Option(help="Write the Markdown table here")] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Write the HTML comparison page (plots, changes) here")
+    ] = None,
     names: Annotated[
         str | None, typer.Option(help="Comma-separated run names (default: file stems)")
     ] = None,
@@ -153,6 +167,10 @@ def compare_command(
         typer.echo(to_terminal(result))
         if markdown is not None:
             _write_atomic(markdown, to_markdown(result))
+        if html is not None:
+            from .compare_html import compare_page
+
+            _write_atomic(html, compare_page(result))
 
 
 def register_eval_commands(app: typer.Typer) -> None:

@@ -128,7 +128,7 @@ def scatter(
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], color="#9aa5ad", linewidth=1, linestyle="--", zorder=1)
     for n, p in enumerate(points):
-        colour = COLOURS[0] if p.y >= p.x - 1e-9 else COLOURS[1]
+        colour = "#9aa5ad" if abs(p.y - p.x) < 1e-9 else COLOURS[0] if p.y > p.x else COLOURS[1]
         dot = ax.scatter([p.x], [p.y], s=42, color=colour, alpha=0.8, zorder=3,
                          edgecolors="white", linewidths=0.8)  # fmt: skip
         dot.set_gid(f"point-{n}")
