@@ -155,6 +155,9 @@ def show(
         Path | None,
         typer.Option("--html", help="Write a self-contained HTML viewer here instead"),
     ] = None,
+    redact: Annotated[
+        bool, typer.Option(help="With --html: article words as blocks, structure kept")
+    ] = False,
 ) -> None:
     """Show extracted records: one line per claim, per-actor tables, or an HTML viewer."""
     from rich.console import Console
@@ -198,7 +201,8 @@ def show(
         from .viewer import render_viewer
 
         try:
-            atomic_write(html, render_viewer(kept, source=str(file)).encode("utf-8"))
+            page = render_viewer(kept, source=str(file), redact=redact)
+            atomic_write(html, page.encode("utf-8"))
         except OSError as exc:
             _fail(f"cannot write {html}: {exc.strerror or exc}", 2)
         typer.echo(f"wrote {html}: {shown} article{'s' if shown != 1 else ''}", err=True)

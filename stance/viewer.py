@@ -14,6 +14,7 @@ cannot inject anything into the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from importlib import resources
@@ -117,9 +118,43 @@ def _extraction_data(record: Extraction) -> dict[str, Any]:
     }
 
 
-def render_viewer(records: Iterable[OutputRecord], *, source: str = "") -> str:
-    """The whole page for ``records`` (extractions and error records, in file order)."""
+def redacted(data: dict[str, Any]) -> dict[str, Any]:
+    """The article's words replaced by blocks, character for character.
+
+    For showing what was extracted from text that may not be shared (a paywalled or
+    third-party article): offsets, highlights, actors, types and links stay exactly as
+    they are; the text, quotes, topics, targets and reasons become unreadable.
+    """
+    if data["kind"] != "extraction":
+        return data
+    out = {**data, "text": _blocks(data["text"]), "title": None}
+    out["claims"] = [
+        {**c, "quote": _blocks(c["quote"]), "topic": _blocks(c["topic"]),
+         "target": _blocks(c["target"]), "proposition": _blocks(c["proposition"])}
+        for c in data["claims"]
+    ]  # fmt: skip
+    out["stances"] = [{**s, "target": _blocks(s["target"])} for s in data["stances"]]
+    out["rejected"] = [
+        {**r, "quote": _blocks(r["quote"]), "reason": r["reason"]} for r in data["rejected"]
+    ]
+    return out
+
+
+def _blocks(text: str) -> str:
+    return _WORD.sub("\u2592", text)
+
+
+_WORD = re.compile(r"\w")
+
+
+def render_viewer(
+    records: Iterable[OutputRecord], *, source: str = "", redact: bool = False
+) -> str:
+    """The whole page for ``records`` (extractions and error records, in file order);
+    ``redact`` hides the article text but keeps the structure (see ``redacted``)."""
     articles = [record_data(r) for r in records]
+    if redact:
+        articles = [redacted(a) for a in articles]
     extracted = [a for a in articles if a["kind"] == "extraction"]
     claims = sum(len(a["claims"]) for a in extracted)
     meta = (

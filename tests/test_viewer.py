@@ -158,3 +158,23 @@ def test_records_round_trip_through_the_page_data(records: list[OutputRecord]) -
             for c in record.claims:
                 assert f'"start":{c.span.start},"end":{c.span.end}' in html
     assert parse_record(records[2].model_dump_json()).record == "error"
+
+
+def test_redacted_page_keeps_the_structure_and_none_of_the_words(
+    browser: Any, tmp_path: Path, records: list[OutputRecord]
+) -> None:
+    """For showing what was extracted from text that may not be shared."""
+    bridge = records[0]
+    assert isinstance(bridge, Extraction)
+    page = tmp_path / "redacted.html"
+    page.write_text(render_viewer([bridge], redact=True), encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    for claim_ in bridge.claims:
+        assert claim_.quote not in html
+    assert "Kessel" not in html and "tolls" not in html
+    assert console_errors(open_page(browser, page)) == []
+    marks = browser.find_elements("css selector", "#text mark.claim")
+    assert [len(m.text) for m in marks] == [len(c.quote) for c in bridge.claims]
+    assert {m.text.replace(" ", "").strip("▒,") for m in marks} == {""}
+    panels = browser.find_elements("css selector", "#actors .actor h3")
+    assert [p.text.split(" (")[0] for p in panels] == ["Rena Holt", "Ivo Marsh"]  # names kept
