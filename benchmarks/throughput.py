@@ -54,6 +54,13 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
     return server, int(line.split()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process (the loopback server shares the machine)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
@@ -128,7 +135,9 @@ def main() -> None:
             str(opts.concurrency),
         ]
         try:
+            server_before = cpu_seconds(server.pid)
             cold = run_client([*base, "-o", str(folder / "cold.jsonl")], env)
+            server_cpu = cpu_seconds(server.pid) - server_before
             cached = run_client([*base, "-o", str(folder / "cached.jsonl")], env)
         finally:
             server.kill()
@@ -148,6 +157,8 @@ def main() -> None:
             f"(MiB at each quarter: {quarters}), exit {run['exit']}"
         )
         print(f"  {run['summary']}")
+        if name == "cold":
+            print(f"  loopback server CPU during the cold run: {server_cpu:.2f} s")
 
 
 if __name__ == "__main__":

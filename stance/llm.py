@@ -108,6 +108,7 @@ class StructuredClient:
         self.offline = offline
         self.used_keys: set[str] = set()  # every response this client read or wrote
         self._lock = threading.Lock() if serial else None
+        self._raw = create
         self._create = instructor.patch(create=create, mode=instructor.Mode.JSON_SCHEMA)
 
     def ask(
@@ -177,15 +178,69 @@ class StructuredClient:
     def _call(
         self, messages: list[dict[str, str]], response_model: type[T]
     ) -> tuple[T, tuple[int, int]]:
+        """One answer: a direct first attempt, then instructor's re-asks if it is invalid.
+
+        The first request is exactly the one instructor's JSON_SCHEMA mode sends, and most
+        answers are valid, so it is sent and validated here: instructor rebuilds a wrapped
+        model class and its JSON schema on every call (1.5 ms of CPU, a quarter of a batch's
+        per-article work). An invalid answer goes to instructor with the validation errors,
+        as instructor itself would re-ask, for the remaining attempts.
+        """
+        self.calls += 1
+        request: dict[str, Any] = {
+            "messages": messages,
+            "model": self.request_model,
+            **self.parameters,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": response_model.__name__,
+                                "schema": _json_schema(response_model)},
+            },
+        }  # fmt: skip
+        try:
+            completion = self._raw(**request)
+        except StanceError:
+            raise
+        except (json.JSONDecodeError, ValueError) as exc:
+            raise ExtractionError(f"{self.model_id}: unusable answer: {exc}") from exc
+        usage = _usage_of(completion)
+        choices = getattr(completion, "choices", None) or []
+        if not choices:
+            raise ExtractionError(f"{self.model_id}: unusable answer: no choices in the response")
+        if choices[0].finish_reason == "length":
+            raise ExtractionError(
+                f"{self.model_id}: output cut off at the token limit "
+                f"(max_tokens={self.parameters.get('max_tokens')})"
+            )
+        content = choices[0].message.content or ""
+        try:
+            return response_model.model_validate_json(_unfenced(content)), usage
+        except ValueError as exc:  # pydantic's ValidationError included
+            if self.validation_retries < 1:
+                raise ExtractionError(
+                    f"{self.model_id}: answer still invalid after 1 attempt: "
+                    f"{_first_line(str(exc))}"
+                ) from exc
+            reask = [
+                *messages,
+                {"role": "assistant", "content": content},
+                {"role": "user", "content": f"{REASK_TEXT}\n{exc}"},
+            ]
+        value, more = self._reask(reask, response_model)
+        return value, (usage[0] + more[0], usage[1] + more[1])
+
+    def _reask(
+        self, messages: list[dict[str, str]], response_model: type[T]
+    ) -> tuple[T, tuple[int, int]]:
+        """Instructor's validation loop for the attempts left after the first."""
         from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-        self.calls += 1
         try:
             value = self._create(
                 response_model=response_model,
                 messages=messages,
                 model=self.request_model,
-                max_retries=self.validation_retries,
+                max_retries=self.validation_retries - 1,
                 **self.parameters,
             )
         except IncompleteOutputException as exc:
@@ -197,20 +252,37 @@ class StructuredClient:
             cause = exc.__cause__
             if isinstance(cause, StanceError):
                 raise cause from None
-            attempts = getattr(exc, "n_attempts", "?")
+            attempts = getattr(exc, "n_attempts", None)
+            total = attempts + 1 if isinstance(attempts, int) else "?"
             raise ExtractionError(
-                f"{self.model_id}: answer still invalid after {attempts} attempts: "
+                f"{self.model_id}: answer still invalid after {total} attempts: "
                 f"{_first_line(str(exc.__cause__ or exc))}"
             ) from exc
         except StanceError:
             raise
         except (json.JSONDecodeError, ValueError) as exc:
             raise ExtractionError(f"{self.model_id}: unusable answer: {exc}") from exc
-        raw = getattr(value, "_raw_response", None)
-        usage = getattr(raw, "usage", None)
-        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-        return value, (prompt_tokens, completion_tokens)
+        return value, _usage_of(getattr(value, "_raw_response", None))
+
+
+# instructor's own wording for a JSON_SCHEMA re-ask, so a re-asked model sees what it would
+REASK_TEXT = "Correct your JSON ONLY RESPONSE, based on the following errors:"
+
+
+def _usage_of(response: Any) -> tuple[int, int]:
+    usage = getattr(response, "usage", None)
+    prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+    completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+    return prompt_tokens, completion_tokens
+
+
+def _unfenced(content: str) -> str:
+    """The JSON inside a ```json fence, which some servers add around constrained output."""
+    text = content.strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text.rsplit("```", 1)[0]
+    return text
 
 
 def _first_line(text: str) -> str:
