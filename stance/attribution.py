@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .actors import ActorRegistry
+from .actors import ActorRegistry, split_role
 from .grounding import find_mentions
 from .schema import ActorKind, Span
 
@@ -60,6 +60,43 @@ def _strip_leading(name: str) -> str:
     while len(words) > 1 and words[0].lower() in _LEADING:
         words = words[1:]
     return " ".join(words)
+
+
+# "Marsh said" / "Helena Marsh, director of the council, told ..." / "…,” said Caddell"
+_SPEAKING = (
+    rf"{_VERBS}|accused|accuses|criticised|criticized|condemned|rejected|dismissed|"
+    r"demanded|called on|called for|threatened|blamed|welcomed|praised"
+)
+_SPEAKS = re.compile(
+    rf"(?P<subject>{_NAME})(?:,[^,“”\"\n]{{1,80}},)?\s+(?:(?:has|had|also|\w+ly)\s+)*"
+    rf"(?:{_SPEAKING})\b|[\"”’],?\s+(?:{_VERBS})\s+(?P<after>{_NAME})\b"
+)
+_SENTENCE_BREAK = re.compile(r"[.!?;:]\s+|\s*\n\s*")  # a name never spans one
+_PLACE_WORDS = {"in", "of", "from", "at", "for", "with", "to", "by", "near", "across"}
+_NOT_NAMES = {"the", "a", "an", "this", "that", "it", "they", "we", "he", "she", "i", "you"}
+
+
+def speakers_named_in(text: str) -> list[str]:
+    """Names the text itself says speak ("Marsh said", "said Caddell"), in order.
+
+    A cheap, deterministic reading of who is quoted, for when no model answer is at hand
+    (a batch file is prepared before any paragraph is read).
+    """
+    found = []
+    for match in _SPEAKS.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()].split()
+        if (
+            match.group("subject")
+            and before
+            and before[-1] in _PLACE_WORDS
+            and (len(before) < 2 or before[-2][:1].islower())
+        ):
+            continue  # "officials in Valdera said": a place ("Secretary of State X" is not)
+        raw = _SENTENCE_BREAK.split(match.group("subject") or match.group("after"))[-1]
+        name = split_role(_strip_leading(raw))[0]
+        if name and name.split()[0].lower() not in _NOT_NAMES and name not in found:
+            found.append(name)
+    return found
 
 
 def named_speaker(text: str, span: Span, paragraph: Span) -> str | None:

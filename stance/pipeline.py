@@ -107,8 +107,8 @@ class Extractor:
     def messages_for(
         self, segment: Segment, registry: ActorRegistry | None = None
     ) -> list[dict[str, str]]:
-        """The chat messages for one paragraph; with no registry, the context-free form
-        (no speakers named earlier) that a batch file prepared up front has to use."""
+        """The chat messages for one paragraph, naming the speakers in ``registry`` (the
+        model's earlier answers live, the text's own "X said" in a batch file)."""
         speakers, last_person = (registry or ActorRegistry()).context()
         return self.prompt.messages(
             paragraph=segment.text, speakers=speakers, last_person=last_person

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_pipeline import ScriptedModel, claim, run
 
-from stance.attribution import named_speaker
+from stance.attribution import named_speaker, speakers_named_in
 from stance.schema import Span
 
 
@@ -153,3 +153,22 @@ def test_a_person_the_model_missed_is_found_by_the_text() -> None:
 def test_a_new_sentence_after_reported_words_is_not_their_attribution() -> None:
     paragraph = "Lin said that Washington was wrong. She warned that China would act."
     assert speaker(paragraph, "Washington was wrong") == "Lin"
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("“We will vote,” Marta Quell said. Later Quell added that it was late.",
+         ["Marta Quell", "Quell"]),
+        ("“Tolls will double,” said Rena Holt, the mayor.", ["Rena Holt"]),
+        ("Helena Marsh, director of the council, told reporters the plan was late.",
+         ["Helena Marsh"]),
+        ("US Secretary of State Antony Blinken said the talks were frank.", ["Antony Blinken"]),
+        ("Spanish Fisheries Minister Daniel Robles accused Portugal of overfishing.",
+         ["Daniel Robles"]),
+        ("Port officials in Valdera said on Monday that talks had collapsed.", []),
+        ("The ministry said nothing. It was August.\n\nLisbon denied the charge.", ["Lisbon"]),
+    ],
+)  # fmt: skip
+def test_speakers_named_in_the_text(text: str, speakers: list[str]) -> None:
+    assert speakers_named_in(text) == speakers

@@ -135,12 +135,17 @@ def test_prepare_writes_what_the_live_path_sends(tmp_path: Path, articles: list[
     ids = [row["custom_id"] for row in rows]
     assert len(set(ids)) == len(ids) and all(parse_custom_id(i) for i in ids)
     assert rows[0]["body"] == live.requests[0]  # the first paragraph: byte for byte
-    assert [r["body"] for r in rows] == [without_context(b) for b in live.requests]
+    # later ones differ only in the earlier speakers, read from the text instead of answers
+    assert [without_context(r["body"]) for r in rows] == [without_context(b) for b in live.requests]
+    assert "Speakers named earlier" not in rows[1]["body"]["messages"][-1]["content"]
+    third = rows[2]["body"]["messages"][-1]["content"]  # "“The fees …,” Tomas Brandt said."
+    assert "Speakers named earlier in the article: Marta Quell (person)." in third
+    assert "Last person quoted: Marta Quell." in third
 
     manifest = lines(tmp_path / "requests.manifest.jsonl")
     header, end = manifest[0], manifest[-1]
     assert header["model"] == "openai:fake" and header["response_format"] == "json_schema"
-    assert len(header["prompt"]["hash"]) == 64 and header["context"] == "none"
+    assert len(header["prompt"]["hash"]) == 64 and header["context"] == "text"
     assert [e["article"]["id"] for e in manifest[1:-1]] == ["harbour #1/ a b", "bridge"]
     assert end == {"entry": "end", "requests": ["requests.jsonl"], "articles": 2,
                    "request_count": 6}  # fmt: skip

@@ -22,12 +22,13 @@ custom_ids are ``stance:<batch id>:<article number>:<segment index>``: unique, f
 article id (which may hold any character), and naming their batch so that results of
 another batch are refused.
 
-What a batch cannot do, and says so: every request is prepared up front, so a paragraph
-is read without the speakers named in earlier paragraphs (the context-free form the live
-path uses for an article's first paragraph): answers can differ from ``stance extract``'s.
-There is no second exchange either: a quote not found in its paragraph is rejected
-("no re-ask is possible in batch mode"), an invalid or cut-off answer is a segment error
-(no validation re-ask), and claims@4's second look is not asked.
+What a batch cannot do, and says so: every request is prepared up front, so the speakers
+named in earlier paragraphs (the live path takes them from the model's earlier answers) are
+read from the text instead: the names it says speak ("Marsh said", "said Caddell"; see
+``context.py``). Answers can differ from ``stance extract``'s. There is no second exchange
+either: a quote not found in its paragraph is rejected ("no re-ask is possible in batch
+mode"), an invalid or cut-off answer is a segment error (no validation re-ask), and
+claims@4's second look is not asked.
 """
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ class Header(_Line):
     schema_version: str
     stance_version: str
     response_format: ResponseFormat
-    context: Literal["none"] = "none"  # no speakers from earlier paragraphs (see package doc)
+    # "text": the speakers named earlier are read from the text, not from earlier answers
+    context: Literal["none", "text"] = "text"
     validation_retries: int
     created_at: datetime
 

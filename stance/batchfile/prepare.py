@@ -24,6 +24,7 @@ from ..llm import StructuredClient, adapt_response_format
 from ..pipeline import Extractor, stance_version
 from ..schema import SCHEMA_VERSION
 from ..segment import split_segments
+from .context import with_context
 from .manifest import (
     URL,
     ArticleEntry,
@@ -190,9 +191,13 @@ def prepare_batch(
                     entries.write(dump(failure))
                     continue
                 summary.articles += 1
-                read = [s for s in split_segments(item.text) if extractor.reads(s)]
-                for segment in read:
-                    body = builder.body(extractor.messages_for(segment), extractor.prompt.sha256)
+                read = []
+                for segment, registry in with_context(split_segments(item.text)):
+                    if not extractor.reads(segment):
+                        continue
+                    read.append(segment)
+                    messages = extractor.messages_for(segment, registry)
+                    body = builder.body(messages, extractor.prompt.sha256)
                     line = {
                         "custom_id": custom_id(batch_id, summary.articles, segment.index),
                         "method": "POST", "url": URL, "body": body,
