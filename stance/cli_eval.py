@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .cli_support import _obj, _reported
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .gold import GoldArticle
 from .schema import Extraction, OutputRecord
 
@@ -154,12 +154,18 @@ def compare_command(
     ] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed")] = 0,
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
+    metric: Annotated[
+        str, typer.Option(help="Per-article metric of the HTML page's scatter and changes")
+    ] = "attribution_f1",
 ) -> None:
     """Compare eval runs: values with intervals, paired differences and p-values."""
     from .compare import compare, load_report, to_markdown, to_terminal
 
     with _reported():
         loaded = [load_report(p) for p in reports]
+        per_article = sorted({m for r in loaded for a in r.articles for m in a.metrics})
+        if metric not in per_article:
+            raise ConfigError(f"--metric {metric!r}: choose one of {', '.join(per_article)}")
         labels = names.split(",") if names else [p.stem for p in reports]
         if len(labels) != len(loaded):
             raise InputError("--names needs one name per report")
@@ -170,7 +176,7 @@ def compare_command(
         if html is not None:
             from .compare_html import compare_page
 
-            _write_atomic(html, compare_page(result))
+            _write_atomic(html, compare_page(result, metric=metric))
 
 
 def register_eval_commands(app: typer.Typer) -> None:

@@ -168,6 +168,19 @@ def test_cli_writes_both_pages(tmp_path: Path) -> None:
     assert page.read_text(encoding="utf-8").count("<svg") == 3  # metrics + two scatters
 
 
+def test_compare_metric_option(tmp_path: Path) -> None:
+    page = tmp_path / "compare.html"
+    args = ["compare", str(V2), str(V3), "--html", str(page)]
+    result = CliRunner().invoke(app, [*args, "--metric", "claim_f1"])
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Per article: claim_f1</h2>" in html
+    assert "<h2>Most changed articles (claim_f1)</h2>" in html
+    bad = CliRunner().invoke(app, [*args, "--metric", "nope"])
+    assert bad.exit_code == 2
+    assert "--metric 'nope': choose one of" in bad.stderr and "attribution_f1" in bad.stderr
+
+
 @pytest.fixture(scope="module")
 def replayed() -> tuple[EvalReport, Sequence[GoldArticle], Mapping[str, OutputRecord]]:
     """The gold set scored from its recorded responses: no model runs, but the local model's
