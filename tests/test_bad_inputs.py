@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from fake_openai import FakeOpenAI, claim
+from test_cli import _env as _env  # autouse: a private cache, no real keys or model
 from typer.testing import CliRunner, Result
 
 from stance.cli import app
@@ -37,14 +38,6 @@ HARBOUR = (
 )
 BRIDGE = f"Bridge tolls to rise\n\n“{HOLT},” Rena Holt warned.\n\n“{MARSH},” Ivo Marsh denied.\n"
 GOOD = {"harbour": [QUELL, BRANDT], "bridge": [HOLT, MARSH]}
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("STANCE_MODELS_DIR", str(tmp_path / "models"))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "STANCE_MODEL", "STANCE_MODEL_PATH"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

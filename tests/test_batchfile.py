@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import test_integration
 from fake_openai import FakeOpenAI, claim
-from test_cli import BRIDGE, HARBOUR
+from test_cli import BRIDGE, HARBOUR, fake_endpoint
 from test_integration import ARTICLE, Server, assert_grounded, speaker_found
 from typer.testing import CliRunner, Result
 
@@ -46,14 +46,6 @@ def articles(tmp_path: Path) -> list[str]:
     )
     (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     return [str(folder / "odd.jsonl"), str(folder / "bridge.txt")]
-
-
-def fake_endpoint() -> FakeOpenAI:
-    fake = FakeOpenAI()
-    denial = claim("Ivo Marsh", "Nobody will pay twice, that is simply untrue", type="denial")
-    denial["denies"] = "drivers will pay twice what they pay today"
-    fake.table["Ivo Marsh"] = [denial]
-    return fake
 
 
 def invoke(fake: FakeOpenAI, *args: str) -> Result:
