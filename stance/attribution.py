@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .actors import ActorRegistry, split_role
+from .actors import ActorRegistry, lexicon, split_role
 from .grounding import find_mentions
 from .schema import ActorKind, Span
 
@@ -73,7 +73,7 @@ _SPEAKS = re.compile(
 )
 _SENTENCE_BREAK = re.compile(r"[.!?;:]\s+|\s*\n\s*")  # a name never spans one
 _PLACE_WORDS = {"in", "of", "from", "at", "for", "with", "to", "by", "near", "across"}
-_NOT_NAMES = {"the", "a", "an", "this", "that", "it", "they", "we", "he", "she", "i", "you"}
+_DETERMINERS = {"the", "a", "an", "this", "that"}
 
 
 def speakers_named_in(text: str) -> list[str]:
@@ -94,7 +94,8 @@ def speakers_named_in(text: str) -> list[str]:
             continue  # "officials in Valdera said": a place ("Secretary of State X" is not)
         raw = _SENTENCE_BREAK.split(match.group("subject") or match.group("after"))[-1]
         name = split_role(_strip_leading(raw))[0]
-        if name and name.split()[0].lower() not in _NOT_NAMES and name not in found:
+        first = name.split()[0].lower() if name else ""
+        if name and first not in _DETERMINERS | lexicon().pronouns and name not in found:
             found.append(name)
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .actors import ActorRegistry
+from .actors import ActorRegistry, lexicon
 from .answers import AnswerClaim
 from .grounding import Alignment
 from .schema import Attribution, ClaimType, Polarity
@@ -36,12 +36,9 @@ def speaker_named_first(words: str) -> str | None:
     pronoun ("I warned the company") names no one: the speaker is found around the quote.
     """
     match = _SPEAKER_FIRST.match(words)
-    if not match or match.group(1).lower() in _PRONOUNS:
+    if not match or match.group(1).lower() in lexicon().pronouns:
         return None
     return match.group(1)
-
-
-_PRONOUNS = frozenset({"i", "we", "he", "she", "it", "they", "you"})
 
 
 _OPENING = "“«„「『"

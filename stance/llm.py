@@ -208,10 +208,7 @@ class StructuredClient:
         if not choices:
             raise ExtractionError(f"{self.model_id}: unusable answer: no choices in the response")
         if choices[0].finish_reason == "length":
-            raise ExtractionError(
-                f"{self.model_id}: output cut off at the token limit "
-                f"(max_tokens={self.parameters.get('max_tokens')})"
-            )
+            raise self._cut_off()
         content = choices[0].message.content or ""
         try:
             return response_model.model_validate_json(_unfenced(content)), usage
@@ -229,6 +226,12 @@ class StructuredClient:
         value, more = self._reask(reask, response_model)
         return value, (usage[0] + more[0], usage[1] + more[1])
 
+    def _cut_off(self) -> ExtractionError:
+        return ExtractionError(
+            f"{self.model_id}: output cut off at the token limit "
+            f"(max_tokens={self.parameters.get('max_tokens')})"
+        )
+
     def _reask(
         self, messages: list[dict[str, str]], response_model: type[T]
     ) -> tuple[T, tuple[int, int]]:
@@ -244,10 +247,7 @@ class StructuredClient:
                 **self.parameters,
             )
         except IncompleteOutputException as exc:
-            raise ExtractionError(
-                f"{self.model_id}: output cut off at the token limit "
-                f"(max_tokens={self.parameters.get('max_tokens')})"
-            ) from exc
+            raise self._cut_off() from exc
         except InstructorRetryException as exc:
             cause = exc.__cause__
             if isinstance(cause, StanceError):

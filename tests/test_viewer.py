@@ -16,7 +16,8 @@ from browser import browser, console_errors, open_page, screenshot_is_not_blank
 from fake_openai import claim
 from test_cli import BRIDGE, HARBOUR, by_id, fake_endpoint, invoke
 
-from stance.schema import Extraction, OutputRecord, parse_record
+from stance.htmlpage import json_for_script
+from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 from stance.viewer import render_viewer
 
 __all__ = ["browser"]  # the fixture, used by name
@@ -158,6 +159,9 @@ def test_records_round_trip_through_the_page_data(records: list[OutputRecord]) -
             for c in record.claims:
                 assert f'"start":{c.span.start},"end":{c.span.end}' in html
     assert parse_record(records[2].model_dump_json()).record == "error"
+    failed = records[2]
+    assert isinstance(failed, ErrorRecord)
+    assert json_for_script(failed.message) in html  # the failure is in the page, as data
 
 
 def test_redacted_page_keeps_the_structure_and_none_of_the_words(
