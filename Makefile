@@ -1,14 +1,16 @@
 # stance: set up, fetch the embedded model, run the demo and the checks.
 #
-#   make install   .venv with stance editable and the [local,dev] extras (the first build of
-#                  llama-cpp-python from source takes 12-20 min; pip caches the wheel)
+#   make install   .venv with stance editable and the [local,dev] extras at the versions in
+#                  requirements.lock (the first build of llama-cpp-python from source takes
+#                  12-20 min; pip caches the wheel)
+#   make lock      re-pin requirements.lock to what is installed in .venv (after a green make test)
 #   make model     assemble and sha256-verify the default GGUF in the user cache
 #   make demo      per-actor claims from examples/ministers.txt with the local model
 #   make test      ruff, mypy, every test (the slow real-model and headless-browser ones
 #                  included), then the eval gate
 #   make browser   install Debian's chromium and chromium-driver when absent (root + apt-get)
 #   make eval-gate score the gold set from its recorded responses; fail on a drop or a floor
-#   make lint      ruff check, ruff format --check, mypy
+#   make lint      ruff check, ruff format --check, mypy, import contracts, README command reference
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -23,7 +25,7 @@ PYTEST_ARGS ?=
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv install model demo test lint eval-gate browser
+.PHONY: help venv install lock model demo test lint eval-gate browser
 
 # The CI gate: offline replay of evals/recordings/gold.jsonl (no model runs), compared with the
 # recorded run's report. Floors sit below the recorded figures; --max-drop catches small losses.
@@ -37,10 +39,21 @@ $(BIN)/python:
 
 # Reinstalls only when pyproject.toml changes; the stamp is written last, so a failed
 # or interrupted install is retried by the next make.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[local,dev]'
+# requirements.lock pins every package (constraints, not requirements: pip installs only
+# what pyproject.toml asks for, at exactly these versions), so the resolver never backtracks
+# and every machine gets the versions the tests passed with.
+# To upgrade: delete requirements.lock, make install (newest versions), make test, make lock.
+LOCK := requirements.lock
+CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
+$(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
+	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev]'
 	touch $@
+
+lock: $(STAMP)
+	{ echo "# Exact versions make test passed with; regenerate with make lock."; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^stance[= @]' | LC_ALL=C sort -f; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
 
 venv install: $(STAMP)
 
@@ -50,9 +63,7 @@ model: $(STAMP)
 demo: model
 	$(BIN)/stance extract examples/ministers.txt
 
-test: model browser
-	$(BIN)/ruff check stance tests benchmarks
-	$(BIN)/mypy
+test: model browser lint
 	$(BIN)/pytest -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory eval-gate
 
@@ -72,6 +83,8 @@ browser:
 	else echo "stance: chromium/chromedriver missing and not installable here (needs root and apt-get)"; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check stance tests benchmarks
-	$(BIN)/ruff format --check stance tests benchmarks
+	$(BIN)/ruff check stance tests benchmarks tools
+	$(BIN)/ruff format --check stance tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/readme_help.py --check

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from longdoc import generate, oracle_create
 
-from stance.llm import StructuredClient
-from stance.pipeline import Extractor
+from stance.llm.client import StructuredClient
+from stance.reading.extractor import Extractor
 from stance.schema import Article
 
 

@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from stance.backends import parse_model
-from stance.llm import StructuredClient, adapt_response_format
-from stance.pipeline import Extractor
-from stance.providers.local import DEFAULT_CONTEXT, local_create
+from stance.llm.client import StructuredClient, adapt_response_format
+from stance.llm.providers.local import DEFAULT_CONTEXT, local_create
+from stance.llm.registry import parse_model
+from stance.reading.extractor import Extractor
 from stance.schema import Article
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"

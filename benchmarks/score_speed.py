@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from evalkit import as_extraction
 
-from stance.evaluate import score_dataset
-from stance.gold import GoldArticle, load_gold_dir
+from stance.evaluation.dataset_scoring import score_dataset
+from stance.evaluation.gold import GoldArticle, load_gold_dir
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from stance.errors import (
     AuthError,
     CacheError,
     ConfigError,
@@ -24,7 +24,7 @@ from .errors import (
     ReplayMissError,
     StanceError,
 )
-from .schema import (
+from stance.schema import (
     SCHEMA_VERSION,
     Actor,
     ActorKind,
@@ -41,24 +41,24 @@ from .schema import (
 )
 
 if TYPE_CHECKING:
-    from .api import extract, make_extractor
-    from .eval_run import evaluate_dataset
-    from .evaluate import score_dataset
-    from .gold import GoldArticle, load_gold_dir
-    from .pipeline import Extractor
-    from .report import EvalReport
+    from stance.api import extract, make_extractor
+    from stance.evaluation.dataset_scoring import score_dataset
+    from stance.evaluation.evaluate import evaluate_dataset
+    from stance.evaluation.gold import GoldArticle, load_gold_dir
+    from stance.evaluation.report import EvalReport
+    from stance.reading.extractor import Extractor
 
 # Imported on first use: these pull in openai and instructor (seconds of start-up), which
 # `stance --help`, `stance show` or a script that only reads records never need.
 _LAZY = {
     "extract": "api",
     "make_extractor": "api",
-    "evaluate_dataset": "eval_run",
-    "score_dataset": "evaluate",
-    "GoldArticle": "gold",
-    "load_gold_dir": "gold",
-    "Extractor": "pipeline",
-    "EvalReport": "report",
+    "evaluate_dataset": "evaluation.evaluate",
+    "score_dataset": "evaluation.dataset_scoring",
+    "GoldArticle": "evaluation.gold",
+    "load_gold_dir": "evaluation.gold",
+    "Extractor": "reading.extractor",
+    "EvalReport": "evaluation.report",
 }
 
 

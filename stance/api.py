@@ -1,18 +1,44 @@
-"""The Python API: ``extract(text)`` returns the same typed record the CLI writes."""
+"""The Python API, and the one place an extractor is put together.
+
+``build_extractor`` turns (model, base_url, prompt, cache, options) into a ready Extractor:
+parse the model spec, load the prompt, open the client through the provider registry. The
+CLI, the eval runner and the batch-file commands all call it, so a model is set up the same
+way everywhere. ``extract(text)`` returns the same typed record the CLI writes.
+"""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from .backends import open_client, parse_model
-from .cache import ResponseCache, default_cache_path
-from .pipeline import Extractor
-from .prompts import DEFAULT_PROMPT, load_prompt
-from .schema import Article, Extraction
+from stance.llm.registry import ClientOptions, open_client, parse_model
+from stance.llm.response_cache import ResponseCache, default_cache_path
+from stance.reading.extractor import Extractor
+from stance.reading.prompts import DEFAULT_PROMPT, load_prompt
+from stance.schema import Article, Extraction
+
+__all__ = ["ClientOptions", "build_extractor", "extract", "make_extractor"]
 
 _EXTRACTORS: dict[tuple[str, str | None, str, str | None], Extractor] = {}
 _LOCK = threading.Lock()
+
+
+def build_extractor(
+    model: str | None = None,
+    *,
+    base_url: str | None = None,
+    prompt: str | None = None,
+    cache: ResponseCache | None = None,
+    options: ClientOptions | None = None,
+) -> Extractor:
+    """An Extractor for a model spec (``local``, ``local:/x.gguf``, ``openai:NAME``).
+
+    ``prompt`` is a prompt name or a .yaml path (None: the default prompt); ``cache`` is the
+    response cache to read and write (None: every call goes to the model).
+    """
+    choice = parse_model(model, base_url)
+    template = load_prompt(prompt) if prompt else load_prompt()
+    return Extractor(open_client(choice, cache=cache, options=options), template)
 
 
 def make_extractor(
@@ -23,10 +49,9 @@ def make_extractor(
     cache: bool = True,
     cache_path: Path | None = None,
 ) -> Extractor:
-    """An Extractor for a model spec (``local``, ``local:/x.gguf``, ``openai:NAME``)."""
-    choice = parse_model(model, base_url)
+    """``build_extractor`` with the user's response cache (or none, ``cache=False``)."""
     response_cache = ResponseCache(cache_path or default_cache_path()) if cache else None
-    return Extractor(open_client(choice, cache=response_cache), load_prompt(prompt))
+    return build_extractor(model, base_url=base_url, prompt=prompt, cache=response_cache)
 
 
 def extract(

@@ -6,6 +6,19 @@ file involved and, where there is one, the command that fixes it.
 
 from __future__ import annotations
 
+__all__ = [
+    "AuthError",
+    "CacheError",
+    "ConfigError",
+    "ExtractionError",
+    "InputError",
+    "ModelNotAvailableError",
+    "PromptError",
+    "ProviderError",
+    "ReplayMissError",
+    "StanceError",
+]
+
 
 class StanceError(Exception):
     """Base of every error raised on purpose by stance."""

@@ -13,6 +13,33 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+__all__ = [
+    "REJECTED_NOT_FOUND",
+    "SCHEMA_VERSION",
+    "Actor",
+    "ActorKind",
+    "ActorView",
+    "AlignmentStatus",
+    "Article",
+    "Attribution",
+    "Claim",
+    "ClaimType",
+    "ErrorRecord",
+    "Extraction",
+    "Mention",
+    "OutputRecord",
+    "Polarity",
+    "PromptInfo",
+    "Provenance",
+    "Rejected",
+    "SegmentError",
+    "Span",
+    "Stance",
+    "Usage",
+    "json_schema",
+    "parse_record",
+]
+
 SCHEMA_VERSION = "1.0"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from stance.gold import GoldActor, GoldArticle, GoldClaim, GoldStance
+from stance.evaluation.gold import GoldActor, GoldArticle, GoldClaim, GoldStance
 from stance.schema import (
     Actor,
     ActorKind,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from stance.batch import run_batch
 from stance.errors import ConfigError, ExtractionError, ModelNotAvailableError
+from stance.runs.runner import run_batch
 from stance.schema import (
     Article,
     ErrorRecord,

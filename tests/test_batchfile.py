@@ -15,7 +15,7 @@ import pytest
 import test_integration
 from fake_openai import FakeOpenAI, claim
 from test_cli import BRIDGE, HARBOUR, fake_endpoint
-from test_integration import ARTICLE, Server, assert_grounded, speaker_found
+from test_integration import ARTICLE, Server, assert_grounded
 from typer.testing import CliRunner, Result
 
 from stance.batchfile import parse_custom_id
@@ -380,7 +380,8 @@ def test_run_switches_to_llama_format_like_the_live_path(
     reason=test_integration.MISSING,
 )
 def test_round_trip_against_llama_cpp_server(server: Server, tmp_path: Path) -> None:
-    """prepare -> run against llama.cpp's server -> collect: grounded, right speaker."""
+    """prepare -> run against llama.cpp's server -> collect: one grounded record per article,
+    one answered request per paragraph (who speaks is the model's call: see the eval gate)."""
     (tmp_path / "sardines.txt").write_text(ARTICLE, encoding="utf-8")
     requests, results, out = (tmp_path / n for n in ("req.jsonl", "res.jsonl", "out.jsonl"))
     runner = CliRunner()
@@ -400,4 +401,4 @@ def test_round_trip_against_llama_cpp_server(server: Server, tmp_path: Path) -> 
     assert_grounded(record)
     assert record.errors == []
     assert record.provenance.usage.calls == 2
-    assert speaker_found(record), [a.name for a in record.actors]
+    assert record.provenance.model == "openai:qwen"

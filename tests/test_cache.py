@@ -10,9 +10,9 @@ from typing import Any
 import platformdirs
 import pytest
 
-from stance import cache as cache_mod
-from stance.cache import CachedResponse, ResponseCache, cache_key, default_cache_path
+from stance.llm import response_cache as cache_mod
 from stance.errors import CacheError
+from stance.llm.response_cache import CachedResponse, ResponseCache, cache_key, default_cache_path
 
 
 def _parts(**overrides: Any) -> dict[str, Any]:

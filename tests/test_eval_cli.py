@@ -16,7 +16,7 @@ from test_cli import BRIDGE, MODEL, _env, fake_endpoint
 from typer.testing import CliRunner, Result
 
 from stance.cli import app
-from stance.gold import GoldActor, GoldArticle
+from stance.evaluation.gold import GoldActor, GoldArticle
 from stance.schema import ActorKind, Attribution, ClaimType
 
 

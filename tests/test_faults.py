@@ -193,7 +193,7 @@ def test_default_retry_policy_is_six_attempts_from_one_second(
     import openai
 
     from stance.errors import ProviderError
-    from stance.transport import with_transport_retries
+    from stance.llm.transport import with_transport_retries
 
     monkeypatch.delenv("STANCE_RETRY_ATTEMPTS", raising=False)
     monkeypatch.delenv("STANCE_RETRY_WAIT_S", raising=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stance.errors import InputError
-from stance.gold import COVERAGE, coverage_gaps, load_gold, load_gold_dir, main, problems
+from stance.evaluation.gold import COVERAGE, coverage_gaps, load_gold, load_gold_dir, main, problems
 
 GOLD = Path(__file__).parents[1] / "evals" / "gold"
 FILES = sorted(GOLD.glob("*.gold.json"))

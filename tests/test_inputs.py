@@ -1,4 +1,4 @@
-"""Tests for stance.inputs: what a user gets from files, directories and stdin."""
+"""Tests for stance.runs.inputs: what a user gets from files, directories and stdin."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.inputs import InputFailure, iter_articles
+from stance.runs.inputs import InputFailure, iter_articles
 from stance.schema import Article
 
 

@@ -9,9 +9,9 @@ import instructor
 import pytest
 from openai.types.chat import ChatCompletion
 
-from stance.answers import ParagraphAnswer
 from stance.errors import ExtractionError
-from stance.llm import StructuredClient
+from stance.llm.client import StructuredClient
+from stance.reading.answers import ParagraphAnswer
 
 VALID = json.dumps({"claims": []})
 INVALID = json.dumps({"claims": [{"speaker": 1}]})

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from longdoc import ACCUSATIONS, generate, oracle_create
 
-from stance.actors import CONTEXT_SPEAKERS, ActorRegistry
-from stance.llm import StructuredClient
-from stance.pipeline import Extractor
+from stance.llm.client import StructuredClient
+from stance.reading.actors import CONTEXT_SPEAKERS, ActorRegistry
+from stance.reading.extractor import Extractor
+from stance.reading.segments import MAX_SEGMENT_CHARS, split_segments
 from stance.schema import Article, ClaimType, Extraction
-from stance.segment import MAX_SEGMENT_CHARS, split_segments
 
 
 @cache

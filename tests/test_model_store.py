@@ -1,4 +1,4 @@
-"""Tests for stance.model_store with tiny fake chunk files (never the real 1.1 GB model)."""
+"""Tests for stance.llm.model_store with tiny fake chunk files (never the real 1.1 GB model)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stance import model_store as ms
+from stance.llm import model_store as ms
 from stance.errors import ModelNotAvailableError
 
 MISSING_DIST = "stance-test-no-such-distribution"

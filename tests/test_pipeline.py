@@ -13,11 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fake_provider import fake_model
 from openai.types.chat import ChatCompletion
 
-from stance.llm import StructuredClient
-from stance.pipeline import Extractor
-from stance.prompts import load_prompt
+from stance.api import build_extractor
+from stance.llm.client import StructuredClient
+from stance.reading.extractor import Extractor
 from stance.schema import (
     ActorKind,
     AlignmentStatus,
@@ -123,8 +124,7 @@ class ScriptedModel:
 
 
 def run(model: Callable[..., Any], text: str) -> Extraction:
-    client = StructuredClient(create=model, model_id="fake:x", request_model="x")
-    return Extractor(client, load_prompt()).extract(text)
+    return build_extractor(fake_model("x", model)).extract(text)
 
 
 def grounded(extraction: Extraction) -> None:
@@ -483,7 +483,7 @@ def test_denial_without_matching_words_answers_the_claim_about_the_denier() -> N
 
 
 def test_an_empty_answer_gets_one_second_look_when_the_prompt_has_one() -> None:
-    from stance.prompts import load_prompt as load
+    from stance.reading.prompts import load_prompt as load
 
     text = "Row\n\n“The quota is fair,” Ana Lima said on Monday."
     asked: list[int] = []

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from stance.errors import InputError
-from stance.gold import GoldArticle, SourceKind, problems
-from stance.polnear import (
+from stance.evaluation.gold import GoldArticle, SourceKind, problems
+from stance.evaluation.polnear import (
     actor_name,
     is_denial,
     load_polnear,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from stance.errors import ConfigError
-from stance.ratelimit import RateLimiter, estimate_tokens, rate_limited
+from stance.llm.ratelimit import RateLimiter, estimate_tokens, rate_limited
 
 
 class FakeClock:

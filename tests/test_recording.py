@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from test_pipeline import ScriptedModel, claim
 
-from stance.cache import ResponseCache
 from stance.errors import InputError, ReplayMissError
-from stance.llm import StructuredClient
-from stance.pipeline import Extractor
-from stance.prompts import load_prompt
-from stance.recording import read_recording, replay_cache, save_recording
+from stance.evaluation.recording import read_recording, replay_cache, save_recording
+from stance.llm.client import StructuredClient
+from stance.llm.response_cache import ResponseCache
+from stance.reading.extractor import Extractor
+from stance.reading.prompts import load_prompt
 
 TEXT = "Quota row\n\n“The quota is fair,” Ana Lima said.\n\n“It is robbery,” Joe Park said."
 

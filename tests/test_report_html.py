@@ -19,17 +19,17 @@ from evalkit import TEXT, as_extraction, port_gold, span_of
 from typer.testing import CliRunner
 
 from stance.cli import app
-from stance.compare import compare, load_report
-from stance.compare_html import compare_page, most_changed
 from stance.errors import StanceError
-from stance.eval_run import evaluate_dataset
-from stance.evaluate import score_dataset
-from stance.gold import GoldArticle
-from stance.plots import Estimate, ScatterPoint, interval_chart, scatter
-from stance.report import EvalReport
-from stance.report_html import eval_page
+from stance.evaluation.article_scoring import match_claims
+from stance.evaluation.compare import compare, load_report
+from stance.evaluation.dataset_scoring import score_dataset
+from stance.evaluation.evaluate import evaluate_dataset
+from stance.evaluation.gold import GoldArticle
+from stance.evaluation.report import EvalReport
 from stance.schema import ClaimType, Extraction, OutputRecord, Span
-from stance.scoring import match_claims
+from stance.views.compare_page import compare_page, most_changed
+from stance.views.plots import Estimate, ScatterPoint, interval_chart, scatter
+from stance.views.report_page import eval_page
 
 __all__ = ["browser"]  # the fixture, used by name
 

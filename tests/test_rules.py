@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from stance.actors import ActorRegistry, country_of, split_role
-from stance.answers import AnswerClaim
-from stance.pipeline import attribution_of, claim_type_of
+from stance.reading.actors import ActorRegistry, country_of, split_role
+from stance.reading.answers import AnswerClaim
+from stance.reading.extractor import attribution_of, claim_type_of
+from stance.reading.segments import Segment, split_segments, worth_reading
 from stance.schema import Attribution, ClaimType, Span
-from stance.segment import Segment, split_segments, worth_reading
 
 
 def answer(type_: str, quote: str, cue: str = "said") -> AnswerClaim:
@@ -115,7 +115,7 @@ def test_headings_and_bylines_are_not_sent_to_the_model() -> None:
 
 
 def test_a_claim_corrected_to_denial_opposes_its_target() -> None:
-    from stance.pipeline import polarity_of
+    from stance.reading.extractor import polarity_of
     from stance.schema import Polarity
 
     item = answer("assertion", "Lisbon said it does not subsidise its fleet")
@@ -137,7 +137,7 @@ def test_a_claim_corrected_to_denial_opposes_its_target() -> None:
     ],
 )
 def test_words_that_open_with_their_speaker_name_it(words: str, speaker: str | None) -> None:
-    from stance.pipeline import speaker_named_first
+    from stance.reading.extractor import speaker_named_first
 
     assert speaker_named_first(words) == speaker
 
@@ -160,7 +160,7 @@ def test_a_negation_about_someone_else_is_not_a_denial() -> None:
 
 
 def test_headline_is_recognised() -> None:
-    from stance.segment import is_headline
+    from stance.reading.segments import is_headline
 
     title = "Beijing rejects charge of dumping solar glass"
     assert is_headline(Segment(0, Span(start=0, end=len(title)), title, True))

@@ -10,10 +10,10 @@ from evalkit import TEXT, as_extraction, port_gold, span_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.evaluate import score_dataset
-from stance.metrics import count_matrix, estimate, paired_difference, resample_indices
+from stance.evaluation.article_scoring import iou, norm_name, score_article
+from stance.evaluation.dataset_scoring import score_dataset
+from stance.evaluation.metrics import count_matrix, estimate, paired_difference, resample_indices
 from stance.schema import AlignmentStatus, Claim, ClaimType, Span
-from stance.scoring import iou, norm_name, score_article
 
 
 def claim(cid: str, claimer: str, quote: str, **kw: object) -> Claim:
@@ -196,7 +196,7 @@ def test_dataset_report_counts_failed_articles_as_empty() -> None:
 
 def test_discontinuous_gold_span_is_scored_on_its_pieces() -> None:
     # "“A,” said X. “B.”": a prediction of the first quote alone covers half of the pieces
-    from stance.scoring import iou_parts
+    from stance.evaluation.article_scoring import iou_parts
 
     assert iou_parts((0, 10), [(0, 10), (20, 30)]) == pytest.approx(0.5)
     assert iou_parts((0, 30), [(0, 10), (20, 30)]) == pytest.approx(20 / 30)

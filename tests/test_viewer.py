@@ -16,9 +16,9 @@ from browser import browser, console_errors, open_page, screenshot_is_not_blank
 from fake_openai import claim
 from test_cli import BRIDGE, HARBOUR, by_id, fake_endpoint, invoke
 
-from stance.htmlpage import json_for_script
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
-from stance.viewer import render_viewer
+from stance.views.html_page import json_for_script
+from stance.views.viewer import render_viewer
 
 __all__ = ["browser"]  # the fixture, used by name
 

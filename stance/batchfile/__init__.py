@@ -29,14 +29,17 @@ read from the text instead: the names it says speak ("Marsh said", "said Caddell
 either: a quote not found in its paragraph is rejected ("no re-ask is possible in batch
 mode"), an invalid or cut-off answer is a segment error (no validation re-ask), and
 claims@4's second look is not asked.
+
+May import: ``api``, ``runs``, ``reading``, ``llm``, ``schema``, ``errors``. Must not
+import ``evaluation``, ``views`` or ``cli``. Checked by import-linter in ``make lint``.
 """
 
 from __future__ import annotations
 
-from .collect import CollectSummary, collect_results
-from .manifest import custom_id, manifest_path_for, parse_custom_id
-from .prepare import PrepareSummary, RequestBuilder, prepare_batch
-from .runner import RunSummary, run_requests
+from stance.batchfile.collect import CollectSummary, collect_results
+from stance.batchfile.manifest import custom_id, manifest_path_for, parse_custom_id
+from stance.batchfile.prepare import PrepareSummary, RequestBuilder, prepare_batch
+from stance.batchfile.runner import RunSummary, run_requests
 
 __all__ = [
     "CollectSummary",

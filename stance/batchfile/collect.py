@@ -18,16 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..answers import ParagraphAnswer
-from ..batch import BatchSummary
-from ..errors import ConfigError, ExtractionError
-from ..llm import StructuredClient
-from ..output import OutputFile
-from ..pipeline import Extractor
-from ..prompts import PromptTemplate
-from ..schema import ErrorRecord, OutputRecord, Usage
-from ..segment import split_segments
-from .manifest import (
+from stance.batchfile.manifest import (
     ArticleEntry,
     Header,
     check_complete,
@@ -35,8 +26,25 @@ from .manifest import (
     parse_custom_id,
     read_entries,
 )
-from .manifest import read_header as read_manifest_header
-from .results import ResultLine, Results, read_results
+from stance.batchfile.manifest import read_header as read_manifest_header
+from stance.batchfile.results import ResultLine, Results, read_results
+from stance.errors import ConfigError, ExtractionError
+from stance.llm.client import StructuredClient
+from stance.reading.answers import ParagraphAnswer
+from stance.reading.extractor import Extractor
+from stance.reading.model_interface import StructuredModel
+from stance.reading.prompts import PromptTemplate
+from stance.reading.segments import split_segments
+from stance.runs.output import OutputFile
+from stance.runs.summary import BatchSummary
+from stance.schema import ErrorRecord, OutputRecord, Usage
+
+__all__ = [
+    "NO_REASK",
+    "NO_VALIDATION_REASK",
+    "CollectSummary",
+    "collect_results",
+]
 
 NO_REASK = "and no re-ask is possible in batch mode"
 NO_VALIDATION_REASK = "a batch file cannot re-ask"
@@ -249,7 +257,7 @@ def _usage(line: ResultLine) -> Usage:
 
 
 def _answer(
-    client: StructuredClient, replay: _Replay, line: ResultLine, header: Header
+    client: StructuredModel, replay: _Replay, line: ResultLine, header: Header
 ) -> ParagraphAnswer | str:
     """The parsed answer, or the message of a SegmentError, exactly as the live path says it."""
     from openai.types.chat import ChatCompletion

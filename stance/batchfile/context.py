@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..actors import ActorRegistry
-from ..attribution import speakers_named_in
-from ..segment import Segment
+from stance.reading.actors import ActorRegistry
+from stance.reading.segments import Segment
+from stance.reading.speakers import speakers_named_in
+
+__all__ = ["kind_of", "with_context"]
 
 # A name with one of these words is an organisation, not a person, in the context line.
 # fmt: off

@@ -17,8 +17,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import ConfigError
-from ..schema import Article, PromptInfo
+from stance.errors import ConfigError
+from stance.schema import Article, PromptInfo
+
+__all__ = [
+    "URL",
+    "ArticleEntry",
+    "End",
+    "FailureEntry",
+    "Header",
+    "ResponseFormat",
+    "check_complete",
+    "custom_id",
+    "dump",
+    "find_manifest",
+    "manifest_path_for",
+    "parse_custom_id",
+    "read_entries",
+    "read_header",
+]
 
 URL = "/v1/chat/completions"
 ResponseFormat = Literal["json_schema", "llama"]

@@ -16,16 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from ..answers import ParagraphAnswer
-from ..decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
-from ..errors import ConfigError
-from ..inputs import InputFailure, iter_articles
-from ..llm import StructuredClient, adapt_response_format
-from ..pipeline import Extractor, stance_version
-from ..schema import SCHEMA_VERSION
-from ..segment import split_segments
-from .context import with_context
-from .manifest import (
+from stance.batchfile.context import with_context
+from stance.batchfile.manifest import (
     URL,
     ArticleEntry,
     End,
@@ -36,6 +28,22 @@ from .manifest import (
     dump,
     manifest_path_for,
 )
+from stance.errors import ConfigError
+from stance.llm.client import StructuredClient, adapt_response_format
+from stance.reading.answers import ParagraphAnswer
+from stance.reading.extractor import Extractor, stance_version
+from stance.reading.segments import split_segments
+from stance.runs.inputs import InputFailure, iter_articles
+from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
+from stance.schema import SCHEMA_VERSION
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_REQUESTS",
+    "PrepareSummary",
+    "RequestBuilder",
+    "prepare_batch",
+]
 
 # OpenAI's Batch API takes at most 50,000 requests and 200 MB per input file.
 MAX_REQUESTS = 50_000
@@ -165,6 +173,8 @@ def prepare_batch(
         if path.exists() and not force:
             raise ConfigError(f"{path} already exists; use --force to replace it")
     client = extractor.client
+    if not isinstance(client, StructuredClient):  # requests are captured from its encoding
+        raise ConfigError("batch prepare needs an extractor made by stance.api.build_extractor")
     batch_id = uuid.uuid4().hex[:12]
     header = Header(
         batch_id=batch_id, model=client.model_id, request_model=client.request_model,

@@ -16,7 +16,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import ConfigError
+from stance.errors import ConfigError
+
+__all__ = [
+    "Response",
+    "ResultLine",
+    "Results",
+    "dump",
+    "failure",
+    "parse_line",
+    "read_results",
+    "success",
+]
 
 
 class Response(BaseModel):

@@ -20,12 +20,14 @@ from typing import IO, Any
 import httpx
 import openai
 
-from ..errors import ConfigError, ProviderError
-from ..llm import adapt_response_format
-from ..output import atomic_write
-from ..providers.openai_compat import openai_create
-from ..transport import with_transport_retries
-from .results import ResultLine, dump, failure, parse_line, success
+from stance.batchfile.results import ResultLine, dump, failure, parse_line, success
+from stance.errors import ConfigError, ProviderError
+from stance.llm.client import adapt_response_format
+from stance.llm.providers.openai_compat import openai_create
+from stance.llm.transport import with_transport_retries
+from stance.runs.output import atomic_write
+
+__all__ = ["RunSummary", "run_requests"]
 
 
 @dataclass

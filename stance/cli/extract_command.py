@@ -1,0 +1,124 @@
+"""``stance extract``: articles in, grounded records out (tables, JSONL, or a file).
+
+Exit codes: 0 all articles extracted, 1 some failed (or unreadable paragraphs), 2 bad usage
+or configuration, 130 interrupted. The API key is read only from OPENAI_API_KEY, never from
+a flag that would land in shell history.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stance.cli.support import fail, injected, reported
+from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
+
+__all__ = ["extract_command"]
+
+
+def extract_command(
+    ctx: typer.Context,
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files (.txt .md .json .jsonl), directories, or - for stdin")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write JSONL records to this file")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="local, local:/path.gguf or openai:NAME (default: $STANCE_MODEL, else local)"
+        ),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp)")
+    ] = None,
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            help="Prompt name in prompts/ or a .yaml path (default: see `stance prompts`)"
+        ),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
+    rpm: Annotated[
+        float | None, typer.Option(min=0.01, help="Client-side limit: requests per minute")
+    ] = None,
+    tpm: Annotated[
+        float | None, typer.Option(min=1, help="Client-side limit: tokens per minute")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Skip articles already in the output; retry failed ones")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the response cache")
+    ] = False,
+    cache: Annotated[Path | None, typer.Option(help="Response cache file")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds per model request")] = 300.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Without -o: JSONL on stdout instead of tables")
+    ] = False,
+    max_chars: Annotated[
+        int, typer.Option(min=1, help="Longest article accepted, in characters")
+    ] = DEFAULT_MAX_CHARS,
+    encoding: Annotated[
+        str, typer.Option(help="Encoding of input files and stdin, e.g. latin-1 or cp1252")
+    ] = DEFAULT_ENCODING,
+) -> None:
+    """Extract per-actor claims from articles.
+
+    Exit status: 0 when every article was fully extracted; 1 when an article failed or a
+    paragraph could not be read (both are recorded); 2 for bad usage or configuration;
+    130 when interrupted (finished records are kept; rerun with --resume).
+    """
+    from rich.console import Console
+
+    from stance.api import ClientOptions, build_extractor
+    from stance.llm.ratelimit import RateLimiter
+    from stance.llm.response_cache import ResponseCache, default_cache_path
+    from stance.runs.runner import run_batch
+    from stance.schema import OutputRecord
+    from stance.views.terminal import render_record
+
+    http_client = injected(ctx).get("http_client")
+    stdout = Console(highlight=False)
+
+    def print_record(record: OutputRecord) -> None:
+        if as_json:
+            typer.echo(record.model_dump_json())
+        else:
+            render_record(record, stdout)
+
+    with reported():
+        store = None if no_cache else ResponseCache(cache or default_cache_path())
+        limiter = RateLimiter(rpm, tpm) if rpm or tpm else None
+        options = ClientOptions(timeout_s=timeout, http_client=http_client, limiter=limiter)
+        # Cheap: the model is loaded on the first call that misses the cache.
+        extractor = build_extractor(
+            model, base_url=base_url, prompt=prompt, cache=store, options=options
+        )
+        try:
+            summary = run_batch(
+                inputs,
+                lambda: extractor,
+                output=output,
+                resume=resume,
+                concurrency=concurrency,
+                encoding=encoding,
+                max_chars=max_chars,
+                on_record=None if output is not None else print_record,
+                # tables on a terminal show progress themselves
+                progress=sys.stderr.isatty() and (output is not None or not sys.stdout.isatty()),
+            )
+        except KeyboardInterrupt:
+            where = f"; finished articles are in {output}, rerun with --resume" if output else ""
+            fail(f"interrupted{where}", 130)
+        finally:
+            if store is not None:
+                store.close()
+    if limiter is not None:
+        summary.rate_limit_wait_s = limiter.waited_s
+    typer.echo(summary.render(), err=True)
+    raise typer.Exit(1 if summary.incomplete else 0)
