@@ -69,7 +69,7 @@ def main() -> None:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         existing = Path(tmp) / "exists.jsonl"
-        existing.write_text("", encoding="utf-8")
+        existing.write_text("{}\n", encoding="utf-8")  # another run's output: exit 2
         article = Path(tmp) / "a.txt"
         article.write_text("Nothing to read.\n", encoding="utf-8")
         cases: list[tuple[str, list[str], dict[str, str]]] = [

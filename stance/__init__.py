@@ -41,7 +41,7 @@ from stance.schema import (
 )
 
 if TYPE_CHECKING:
-    from stance.api import extract, make_extractor
+    from stance.api import build_extractor, extract, make_extractor
     from stance.evaluation.dataset_scoring import score_dataset
     from stance.evaluation.evaluate import evaluate_dataset
     from stance.evaluation.gold import GoldArticle, load_gold_dir
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 # Imported on first use: these pull in openai and instructor (seconds of start-up), which
 # `stance --help`, `stance show` or a script that only reads records never need.
 _LAZY = {
+    "build_extractor": "api",
     "extract": "api",
     "make_extractor": "api",
     "evaluate_dataset": "evaluation.evaluate",
@@ -98,6 +99,7 @@ __all__ = [
     "Span",
     "Stance",
     "StanceError",
+    "build_extractor",
     "evaluate_dataset",
     "extract",
     "load_gold_dir",

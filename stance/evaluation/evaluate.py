@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import Any
 
 from stance.errors import InputError, ReplayMissError
 from stance.evaluation.dataset_scoring import (
@@ -27,6 +27,7 @@ from stance.schema import OutputRecord
 
 __all__ = [
     "DATASETS",
+    "ExtractionOptions",
     "Progress",
     "dataset_kind",
     "default_recording",
@@ -37,6 +38,27 @@ __all__ = [
 
 DATASETS = ("gold", "polnear")
 Progress = Callable[[GoldArticle, OutputRecord], None]
+
+
+@dataclass(frozen=True)
+class ExtractionOptions:
+    """How a dataset's articles are extracted when no predictions are given.
+
+    ``offline`` replays ``recording`` (default: evals/recordings/<dataset>.jsonl) and never
+    reaches a model; ``record`` writes the responses the run used to that file.
+    """
+
+    model: str | None = None
+    base_url: str | None = None
+    prompt: str | None = None
+    offline: bool = False
+    record: bool = False
+    recording: Path | None = None
+    cache_path: Path | None = None
+    timeout_s: float = 300.0
+    http_client: Any = None
+    on_article: Progress | None = None
+    on_recorded: Callable[[int, Path], None] | None = None
 
 
 def dataset_kind(path: Path, kind: str | None = None) -> str:
@@ -64,22 +86,14 @@ def default_recording(dataset_path: Path) -> Path:
 
 
 def extract_dataset(
-    gold: list[GoldArticle],
-    path: Path,
-    *,
-    model: str | None = None,
-    base_url: str | None = None,
-    prompt: str | None = None,
-    offline: bool = False,
-    record: bool = False,
-    recording: Path | None = None,
-    cache_path: Path | None = None,
-    timeout_s: float = 300.0,
-    http_client: httpx.Client | None = None,
-    on_article: Progress | None = None,
-    on_recorded: Callable[[int, Path], None] | None = None,
+    gold: list[GoldArticle], path: Path, options: ExtractionOptions | None = None
 ) -> dict[str, OutputRecord]:
     """Extract the articles through the response cache, or replay a recording offline."""
+    o = options or ExtractionOptions()
+    model, base_url, prompt, offline, record = o.model, o.base_url, o.prompt, o.offline, o.record
+    timeout_s, http_client, on_article, on_recorded = (
+        o.timeout_s, o.http_client, o.on_article, o.on_recorded
+    )  # fmt: skip
     from stance.api import ClientOptions, build_extractor
     from stance.evaluation.recording import replay_cache, save_recording
     from stance.llm.client import StructuredClient
@@ -87,17 +101,19 @@ def extract_dataset(
 
     if offline and record:
         raise InputError("--offline replays a recording; --record makes one: pick one")
-    recording = recording or default_recording(path)
+    recording = o.recording or default_recording(path)
     with ExitStack() as stack:
         if offline:
             if not recording.exists():
                 raise InputError(f"offline: no recording at {recording}; make one with --record")
             store = stack.enter_context(replay_cache(recording))
         else:
-            store = stack.enter_context(ResponseCache(cache_path or default_cache_path()))
-        options = ClientOptions(timeout_s=timeout_s, http_client=http_client, offline=offline)
+            store = stack.enter_context(ResponseCache(o.cache_path or default_cache_path()))
+        client_options = ClientOptions(
+            timeout_s=timeout_s, http_client=http_client, offline=offline
+        )
         extractor = build_extractor(
-            model, base_url=base_url, prompt=prompt, cache=store, options=options
+            model, base_url=base_url, prompt=prompt, cache=store, options=client_options
         )
         try:
             records = run_extractions(gold, extractor, on_article)
@@ -128,13 +144,28 @@ def evaluate_dataset(
     resamples: int = 1000,
     iou: float = 0.5,
     on_scored: Callable[[Sequence[GoldArticle], Mapping[str, OutputRecord]], None] | None = None,
-    **extract_options: object,
+    model: str | None = None,
+    base_url: str | None = None,
+    prompt: str | None = None,
+    offline: bool = False,
+    record: bool = False,
+    recording: Path | None = None,
+    cache_path: Path | None = None,
+    timeout_s: float = 300.0,
+    http_client: Any = None,
+    on_article: Progress | None = None,
+    on_recorded: Callable[[int, Path], None] | None = None,
 ) -> EvalReport:
-    """Score a dataset: from earlier predictions, or by extracting it (options as for
-    `extract_dataset`: model, base_url, prompt, offline, record, recording, cache_path ...).
+    """Score a dataset: from earlier predictions, or by extracting it with the model, prompt
+    and cache given (see ``ExtractionOptions``).
 
     `on_scored` receives the articles and predictions scored, for pages that show them.
     """
+    options = ExtractionOptions(
+        model=model, base_url=base_url, prompt=prompt, offline=offline, record=record,
+        recording=recording, cache_path=cache_path, timeout_s=timeout_s,
+        http_client=http_client, on_article=on_article, on_recorded=on_recorded,
+    )  # fmt: skip
     started = time.perf_counter()
     folder = Path(path)
     kind = dataset_kind(folder, dataset)
@@ -142,7 +173,7 @@ def evaluate_dataset(
     if predictions is not None:
         records = read_predictions(Path(predictions))
     else:
-        records = extract_dataset(gold, folder, **extract_options)  # type: ignore[arg-type]
+        records = extract_dataset(gold, folder, options)
     if on_scored is not None:
         on_scored(gold, records)
     return score_dataset(
@@ -153,7 +184,7 @@ def evaluate_dataset(
         iou=iou,
         resamples=resamples,
         seed=seed,
-        offline=bool(extract_options.get("offline")),
+        offline=offline,
         wall_seconds=time.perf_counter() - started,
         headline=POLNEAR_HEADLINE if kind == "polnear" else HEADLINE,
     )
