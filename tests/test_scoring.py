@@ -10,7 +10,7 @@ from evalkit import TEXT, as_extraction, port_gold, span_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.evaluation.article_scoring import iou, norm_name, score_article
+from stance.evaluation.article_scoring import iou, norm_name, overlap_parts, score_article
 from stance.evaluation.dataset_scoring import score_dataset
 from stance.evaluation.metrics import count_matrix, estimate, paired_difference, resample_indices
 from stance.schema import AlignmentStatus, Claim, ClaimType, Span
@@ -102,6 +102,33 @@ def test_iou_threshold_decides_a_match() -> None:
     assert score_article(pred, gold, 0.5).counts["claim_tp"] == 1
     assert score_article(pred, gold, 0.8).counts["claim_tp"] == 0
     assert iou((0, 10), (5, 15)) == pytest.approx(5 / 15)
+
+
+def test_overlap_rule_pairs_a_short_span_inside_a_long_one() -> None:
+    """The PolNeAR peers' rule: overlap over the shorter span, where IoU would refuse."""
+    gold = port_gold()
+    pred = as_extraction(gold)
+    # "the dredging" is 12 of the 33 gold characters: IoU 0.36, but all of it overlaps
+    pred.claims = [claim("p1", "a1", "the dredging")]
+    assert score_article(pred, gold, 0.5).counts["claim_tp"] == 0
+    assert score_article(pred, gold, 0.5, "overlap").counts["claim_tp"] == 1
+    assert overlap_parts((0, 10), [(5, 40)]) == pytest.approx(5 / 10)
+    assert overlap_parts((0, 10), [(0, 2), (8, 12)]) == pytest.approx(4 / 6)
+
+
+def test_overlap_rule_matches_speakers_by_a_shared_word() -> None:
+    gold = port_gold()
+    pred = as_extraction(gold)
+    who = gold.claims[0].claimer
+    full = gold.actor(who)
+    assert full is not None
+    # "Councillor Ruiz" is no name form of "Ana Ruiz", but shares the word "Ruiz"
+    titled = f"Councillor {full.name.split()[-1]}"
+    pred.actors = [a.model_copy(update={"name": titled, "mentions": []}) for a in pred.actors]
+    pred.claims = [claim("p1", who, gold.claims[0].quote)]
+    strict = score_article(pred, gold, 0.5).counts
+    peers = score_article(pred, gold, 0.5, "overlap").counts
+    assert (strict["attribution_tp"], peers["attribution_tp"]) == (0, 1)
 
 
 def test_actor_names_match_across_case_accents_and_articles() -> None:

@@ -70,17 +70,30 @@ def eval_command(
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for selection and bootstrap")] = 0,
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
-    iou: Annotated[float, typer.Option(min=0.01, max=1.0, help="Claim span IoU to match")] = 0.5,
+    iou: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="Span agreement needed to pair two claims")
+    ] = 0.5,
+    match: Annotated[
+        str,
+        typer.Option(
+            help="iou: IoU of the spans, actors by a shared name; overlap: the PolNeAR peers' "
+            "rule, overlap over the shorter span, actors by a shared word"
+        ),
+    ] = "iou",
     cache: Annotated[Path | None, typer.Option(help="Response cache file")] = None,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds per model request")] = 300.0,
 ) -> None:
     """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate."""
+    from stance.evaluation.article_scoring import MATCH_RULES
     from stance.evaluation.compare import load_report
     from stance.evaluation.evaluate import evaluate_dataset
     from stance.evaluation.gate import baseline_drops, gate, parse_thresholds
     from stance.evaluation.report import to_markdown, to_terminal
 
     with reported(), ExitStack() as stack:
+        rule = next((r for r in MATCH_RULES if r == match), None)
+        if rule is None:
+            raise ConfigError(f"--match must be one of {', '.join(MATCH_RULES)}, not {match!r}")
         thresholds = parse_thresholds(fail_under) if fail_under else {}
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         done: list[str] = []
@@ -115,6 +128,7 @@ def eval_command(
             seed=seed,
             resamples=resamples,
             iou=iou,
+            match=rule,
             model=model,
             base_url=base_url,
             prompt=prompt,

@@ -2,9 +2,11 @@
 
 What is matched, stated once so reports can say it:
 - claims pair one-to-one, greedily by character IoU of their spans (ties by position), when
-  IoU >= `iou` (default 0.5);
+  IoU >= `iou` (default 0.5); under the ``overlap`` rule (the one PolNeAR peers are scored
+  with), when the overlap covers at least `iou` of the shorter span;
 - an extracted actor is a gold actor when their names or mentions share a normalised form
-  (case, accents, a leading "the" and possessive "'s" ignored);
+  (case, accents, a leading "the" and possessive "'s" ignored); under ``overlap``, when they
+  share a word;
 - stances pair one-to-one when holders match, polarities are equal and the targets are similar
   (rapidfuzz token-set ratio >= 60 against the gold target or the topics of its evidence).
 Counts, not ratios, are kept per article so that micro averages and bootstrap resamples are sums.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from rapidfuzz import fuzz
 
@@ -25,15 +28,18 @@ __all__ = [
     "ACCURACIES",
     "DEFAULT_IOU",
     "FAMILIES",
+    "MATCH_RULES",
     "TARGET_SIMILARITY",
     "ArticleScore",
     "ClaimMatch",
     "ErrorItem",
+    "MatchRule",
     "actor_forms",
     "iou",
     "iou_parts",
     "match_claims",
     "norm_name",
+    "overlap_parts",
     "pair_claims",
     "pair_greedy",
     "score_article",
@@ -41,6 +47,12 @@ __all__ = [
 
 DEFAULT_IOU = 0.5
 TARGET_SIMILARITY = 60.0
+# "iou": intersection over union of the spans, and actors by a shared name form (ours, strict).
+# "overlap": intersection over the shorter span, and actors by a shared word: the rule the
+# PolNeAR peers (LangExtract, GenderGapTracker) were scored with, so figures sit side by side.
+MatchRule = Literal["iou", "overlap"]
+MATCH_RULES: tuple[MatchRule, ...] = ("iou", "overlap")
+_NAME_STOPWORDS = frozenset({"the", "of", "a", "an", "and", "for", "to", "in", "on", "at", "s"})
 
 # Each P/R/F1 family is three counters: true positives, predicted, gold.
 FAMILIES = ("actor", "claim", "attribution", "denial", "stance")
@@ -110,6 +122,17 @@ def iou_parts(a: tuple[int, int], parts: Sequence[tuple[int, int]]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def overlap_parts(a: tuple[int, int], parts: Sequence[tuple[int, int]]) -> float:
+    """Characters shared with a (possibly discontinuous) span, over the shorter of the two."""
+    inter = sum(max(0, min(a[1], e) - max(a[0], s)) for s, e in parts)
+    shorter = min(a[1] - a[0], sum(e - s for s, e in parts))
+    return inter / shorter if shorter > 0 else 0.0
+
+
+def _words(forms: set[str]) -> set[str]:
+    return {w for form in forms for w in form.replace("'", " ").split() if w not in _NAME_STOPWORDS}
+
+
 def pair_greedy(scores: list[tuple[float, int, int]], threshold: float) -> dict[int, int]:
     """One-to-one pairs (left -> right), best score first; ties broken by index order."""
     pairs: dict[int, int] = {}
@@ -123,10 +146,11 @@ def pair_greedy(scores: list[tuple[float, int, int]], threshold: float) -> dict[
 
 
 def pair_claims(
-    pred: Sequence[Claim], gold: Sequence[GoldClaim], threshold: float
+    pred: Sequence[Claim], gold: Sequence[GoldClaim], threshold: float, rule: MatchRule = "iou"
 ) -> dict[int, int]:
+    measure = overlap_parts if rule == "overlap" else iou_parts
     scores = [
-        (iou_parts((p.span.start, p.span.end), g.parts or [(g.start, g.end)]), i, j)
+        (measure((p.span.start, p.span.end), g.parts or [(g.start, g.end)]), i, j)
         for i, p in enumerate(pred)
         for j, g in enumerate(gold)
     ]
@@ -136,18 +160,24 @@ def pair_claims(
 class _Scorer:
     """Scores one article; split out so each metric family reads as one method."""
 
-    def __init__(self, extraction: Extraction, gold: GoldArticle, threshold: float) -> None:
+    def __init__(
+        self, extraction: Extraction, gold: GoldArticle, threshold: float, rule: MatchRule
+    ) -> None:
         self.pred = extraction
         self.gold = gold
+        self.rule = rule
         self.score = ArticleScore(gold.id)
         self.forms = {a.id: actor_forms(a) for a in extraction.actors}
         self.gold_forms = {a.id: actor_forms(a) for a in gold.actors}
-        self.claim_pairs = pair_claims(extraction.claims, gold.claims, threshold)
+        self.claim_pairs = pair_claims(extraction.claims, gold.claims, threshold, rule)
 
     def same_actor(self, pred_id: str, gold_id: str | None) -> bool:
-        return gold_id is not None and bool(
-            self.forms.get(pred_id, set()) & self.gold_forms.get(gold_id, set())
-        )
+        if gold_id is None:
+            return False
+        mine, theirs = self.forms.get(pred_id, set()), self.gold_forms.get(gold_id, set())
+        if self.rule == "overlap":
+            return bool(_words(mine) & _words(theirs))
+        return bool(mine & theirs)
 
     def run(self) -> ArticleScore:
         for name in FAMILIES:
@@ -297,10 +327,13 @@ class _Scorer:
 
 
 def score_article(
-    extraction: Extraction, gold: GoldArticle, iou_threshold: float = DEFAULT_IOU
+    extraction: Extraction,
+    gold: GoldArticle,
+    iou_threshold: float = DEFAULT_IOU,
+    rule: MatchRule = "iou",
 ) -> ArticleScore:
     """Count hits and list errors for one article against its gold labels."""
-    return _Scorer(extraction, gold, iou_threshold).run()
+    return _Scorer(extraction, gold, iou_threshold, rule).run()
 
 
 @dataclass
@@ -312,10 +345,13 @@ class ClaimMatch:
 
 
 def match_claims(
-    extraction: Extraction, gold: GoldArticle, iou_threshold: float = DEFAULT_IOU
+    extraction: Extraction,
+    gold: GoldArticle,
+    iou_threshold: float = DEFAULT_IOU,
+    rule: MatchRule = "iou",
 ) -> ClaimMatch:
     """The same claim pairs and claimer verdicts as scoring, without counting anything."""
-    scorer = _Scorer(extraction, gold, iou_threshold)
+    scorer = _Scorer(extraction, gold, iou_threshold, rule)
     right = {
         i: scorer.same_actor(extraction.claims[i].claimer, gold.claims[j].claimer)
         for i, j in scorer.claim_pairs.items()

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stance.errors import InputError, ReplayMissError, StanceError
-from stance.evaluation.article_scoring import DEFAULT_IOU, score_article
+from stance.evaluation.article_scoring import DEFAULT_IOU, MatchRule, score_article
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.metrics import (
     DEFAULT_RESAMPLES,
@@ -169,8 +169,13 @@ def score_dataset(
     offline: bool = False,
     wall_seconds: float = 0.0,
     headline: Sequence[str] = HEADLINE,
+    match: MatchRule = "iou",
 ) -> EvalReport:
-    """Score predictions against gold; a missing or failed article scores as empty."""
+    """Score predictions against gold; a missing or failed article scores as empty.
+
+    ``match`` is the pairing rule (``article_scoring.MatchRule``): ``iou`` (ours) or
+    ``overlap`` (the PolNeAR peers'), with ``iou`` as its threshold either way.
+    """
     if not gold:
         raise InputError(f"{dataset_path}: no gold articles to score")
     started = time.perf_counter()
@@ -190,7 +195,7 @@ def score_dataset(
         if extraction.text != article.text:
             failed = failed or "prediction text differs from the gold text: offsets do not match"
             extraction = _empty(article)
-        scored = score_article(extraction, article, iou)
+        scored = score_article(extraction, article, iou, match)
         single = count_matrix([scored.counts])
         names = (*headline, *MACRO, "claim_precision", "claim_recall")
         per_article = {k: _finite(float(METRICS[k](single)[0])) for k in names}
@@ -228,6 +233,7 @@ def score_dataset(
         created_at=datetime.now(timezone.utc),
         offline=offline,
         iou_threshold=iou,
+        match_rule=match,
         resamples=resamples,
         seed=seed,
         usage=usage,
@@ -235,7 +241,20 @@ def score_dataset(
         tokens_per_article=round(usage.total_tokens / n, 1),
         wall_seconds=round(wall_seconds + time.perf_counter() - started, 3),
         cost_usd=cost_usd(model, usage),
-        conventions=CONVENTIONS.format(iou=iou, resamples=resamples, seed=seed),
+        conventions=CONVENTIONS.format(
+            rule_text=(
+                f"span overlap >= {iou} of the shorter span"
+                if match == "overlap"
+                else f"character IoU >= {iou}"
+            ),
+            actor_text=(
+                "shared word in a name or mention"
+                if match == "overlap"
+                else "shared normalised name or mention"
+            ),
+            resamples=resamples,
+            seed=seed,
+        ),
     )
     return EvalReport(
         manifest=manifest, headline=list(headline), metrics=metrics, macro=macro, articles=results

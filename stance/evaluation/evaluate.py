@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.errors import InputError, ReplayMissError
+from stance.evaluation.article_scoring import MatchRule
 from stance.evaluation.dataset_scoring import (
     POLNEAR_HEADLINE,
     read_predictions,
@@ -143,6 +144,7 @@ def evaluate_dataset(
     seed: int = 0,
     resamples: int = 1000,
     iou: float = 0.5,
+    match: MatchRule = "iou",
     on_scored: Callable[[Sequence[GoldArticle], Mapping[str, OutputRecord]], None] | None = None,
     model: str | None = None,
     base_url: str | None = None,
@@ -182,6 +184,7 @@ def evaluate_dataset(
         dataset=kind if kind != "gold" else folder.name,
         dataset_path=str(folder),
         iou=iou,
+        match=match,
         resamples=resamples,
         seed=seed,
         offline=offline,

@@ -31,8 +31,8 @@ __all__ = [
 
 REPORT_VERSION = "1"
 CONVENTIONS = (
-    "Claims pair one-to-one by character IoU >= {iou} (greedy, best first); actors match by a "
-    "shared normalised name or mention; stances by holder, polarity and target similarity >= 60. "
+    "Claims pair one-to-one by {rule_text} (greedy, best first); actors match by a "
+    "{actor_text}; stances by holder, polarity and target similarity >= 60. "
     "F1 = 2TP/(predicted+gold), 1.0 when both are empty. Micro sums counts over articles; macro "
     "averages per-article F1. Intervals: 95% percentile bootstrap over articles, {resamples} "
     "resamples, seed {seed}. A failed article counts as an empty prediction."
@@ -81,6 +81,7 @@ class Manifest(BaseModel):
     created_at: datetime
     offline: bool = False
     iou_threshold: float
+    match_rule: str = "iou"  # "overlap": the PolNeAR peers' rule (see article_scoring)
     resamples: int
     seed: int
     usage: Usage

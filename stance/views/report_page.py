@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from stance.evaluation.article_scoring import match_claims
+from stance.evaluation.article_scoring import MatchRule, match_claims
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.report import ArticleResult, ErrorEntry, EvalReport, Interval, Manifest
 from stance.schema import Extraction, OutputRecord
@@ -145,10 +145,10 @@ def highlight(text: str, marks: Sequence[Mark]) -> str:
 
 
 def claim_marks(
-    gold: GoldArticle, extraction: Extraction | None, iou: float
+    gold: GoldArticle, extraction: Extraction | None, iou: float, rule: MatchRule = "iou"
 ) -> tuple[list[Mark], list[Mark]]:
     """Gold and predicted marks, classed by the scorer's own pairing."""
-    pairs, right = ({}, {}) if extraction is None else _pairing(extraction, gold, iou)
+    pairs, right = ({}, {}) if extraction is None else _pairing(extraction, gold, iou, rule)
     gold_to_pred = {j: i for i, j in pairs.items()}
     gold_marks = []
     for j, g in enumerate(gold.claims):
@@ -186,10 +186,14 @@ def claim_marks(
     return gold_marks, pred_marks
 
 
+def _rule(name: str) -> MatchRule:
+    return "overlap" if name == "overlap" else "iou"
+
+
 def _pairing(
-    extraction: Extraction, gold: GoldArticle, iou: float
+    extraction: Extraction, gold: GoldArticle, iou: float, rule: MatchRule = "iou"
 ) -> tuple[dict[int, int], dict[int, bool]]:
-    match = match_claims(extraction, gold, iou)
+    match = match_claims(extraction, gold, iou, rule)
     return match.pairs, match.right_claimer
 
 
@@ -292,11 +296,15 @@ LEGEND = (
 
 
 def article_section(
-    result: ArticleResult, gold: GoldArticle, record: OutputRecord | None, iou: float
+    result: ArticleResult,
+    gold: GoldArticle,
+    record: OutputRecord | None,
+    iou: float,
+    rule: MatchRule = "iou",
 ) -> str:
     """Gold and predicted spans side by side over the same text, then the error listing."""
     extraction = record if isinstance(record, Extraction) and result.failed is None else None
-    gold_marks, pred_marks = claim_marks(gold, extraction, iou)
+    gold_marks, pred_marks = claim_marks(gold, extraction, iou, rule)
     summary = f"{len(gold.claims)} gold claims, {len(pred_marks)} predicted · " + " · ".join(
         f"{c} {fmt(result.metrics.get(c))}" for c in ARTICLE_COLUMNS
     )
@@ -326,7 +334,7 @@ def eval_page(
     m = report.manifest
     by_id = {g.id: g for g in gold}
     sections = "".join(
-        article_section(a, by_id[a.id], records.get(a.id), m.iou_threshold)
+        article_section(a, by_id[a.id], records.get(a.id), m.iou_threshold, _rule(m.match_rule))
         for a in report.articles
         if a.id in by_id
     )
