@@ -54,7 +54,7 @@ def heavy_imports(args: list[str], env: dict[str, str]) -> dict[str, float]:
     )
     found: dict[str, float] = {}
     for line in result.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s+(\S+)$", line.rstrip())
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)$", line.rstrip())
         if match and match.group(2) in HEAVY:
             found[match.group(2)] = int(match.group(1)) / 1e6
     return found

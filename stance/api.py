@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from stance.errors import ConfigError
 from stance.llm.registry import ClientOptions, open_client, parse_model
 from stance.llm.response_cache import ResponseCache, default_cache_path
 from stance.reading.extractor import Extractor
@@ -33,11 +34,16 @@ def build_extractor(
 ) -> Extractor:
     """An Extractor for a model spec (``local``, ``local:/x.gguf``, ``openai:NAME``).
 
-    ``prompt`` is a prompt name or a .yaml path (None: the default prompt); ``cache`` is the
-    response cache to read and write (None: every call goes to the model).
+    ``prompt`` is a prompt name or a .yaml path (None: the default prompt; ``rules-v1`` is
+    the reader that asks no model); ``cache`` is the response cache to read and write
+    (None: every call goes to the model).
     """
-    choice = parse_model(model, base_url)
     template = load_prompt(prompt) if prompt else load_prompt()
+    if template.reader == "rules":
+        if model not in (None, "none"):
+            raise ConfigError(f"the {template.name} reader asks no model: drop --model {model}")
+        model, base_url, cache = "none", None, None
+    choice = parse_model(model, base_url)
     return Extractor(open_client(choice, cache=cache, options=options), template)
 
 

@@ -40,7 +40,9 @@ __all__ = [
     "parse_record",
 ]
 
-SCHEMA_VERSION = "1.0"
+# 1.1: claims gain source_span and cue_span (who and the reporting word, as offsets).
+# Records of 1.0 read as they are: the new fields default to None.
+SCHEMA_VERSION = "1.1"
 
 
 class ActorKind(str, Enum):
@@ -131,6 +133,12 @@ class Claim(_Model):
         default=None, description="What the model returned, when it differs from quote"
     )
     cue: str = ""
+    source_span: Span | None = Field(
+        default=None, description="Where the text names who says it (schema 1.1)"
+    )
+    cue_span: Span | None = Field(
+        default=None, description="The reporting word(s): said, denied, according to (1.1)"
+    )
     proposition: str = ""
     target: str = ""
     topic: str = ""

@@ -10,8 +10,8 @@ from typing import Any
 import platformdirs
 import pytest
 
-from stance.llm import response_cache as cache_mod
 from stance.errors import CacheError
+from stance.llm import response_cache as cache_mod
 from stance.llm.response_cache import CachedResponse, ResponseCache, cache_key, default_cache_path
 
 

@@ -84,9 +84,12 @@ def assert_grounded(extraction: Extraction) -> None:
 
 
 def test_embedded_model_through_the_python_api() -> None:
-    from stance.api import build_extractor
+    from stance.api import ClientOptions, build_extractor
 
-    extractor = build_extractor(f"local:{model_path()}")
+    # STANCE_TEST_SEED (and STANCE_LLAMA_THREADS) change the arithmetic: these assertions
+    # must hold whatever the model then answers.
+    seed = int(os.environ.get("STANCE_TEST_SEED", "0"))
+    extractor = build_extractor(f"local:{model_path()}", options=ClientOptions(seed=seed))
     extraction = extractor.extract(Article(id="sardines", text=ARTICLE))
 
     assert_grounded(extraction)
@@ -96,6 +99,7 @@ def test_embedded_model_through_the_python_api() -> None:
     assert provenance.model.endswith(f":{model_path().stat().st_size}")
     assert re.fullmatch(r"[0-9a-f]{64}", provenance.prompt.hash)
     assert provenance.parameters["temperature"] == 0.0
+    assert provenance.parameters["seed"] == seed
     assert provenance.usage.calls >= 2  # one per paragraph, nothing from a cache
     assert provenance.usage.cached_calls == 0
     assert provenance.usage.completion_tokens > 0

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stance.llm import model_store as ms
 from stance.errors import ModelNotAvailableError
+from stance.llm import model_store as ms
 
 MISSING_DIST = "stance-test-no-such-distribution"
 

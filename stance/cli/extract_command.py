@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from stance.cli.support import fail, injected, reported
+from stance.cli.support import fail, injected, prompt_for, reported
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 
 __all__ = ["extract_command"]
@@ -41,6 +41,10 @@ def extract_command(
         typer.Option(
             help="Prompt name in prompts/ or a .yaml path (default: see `stance prompts`)"
         ),
+    ] = None,
+    reader: Annotated[
+        str | None,
+        typer.Option(help="rules: no model, candidates found by code; model: the default prompt"),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     rpm: Annotated[
@@ -97,7 +101,11 @@ def extract_command(
         options = ClientOptions(timeout_s=timeout, http_client=http_client, limiter=limiter)
         # Cheap: the model is loaded on the first call that misses the cache.
         extractor = build_extractor(
-            model, base_url=base_url, prompt=prompt, cache=store, options=options
+            model,
+            base_url=base_url,
+            prompt=prompt_for(reader, prompt),
+            cache=store,
+            options=options,
         )
         try:
             summary = run_batch(

@@ -10,7 +10,7 @@ import typer
 
 from stance.errors import ConfigError, StanceError
 
-__all__ = ["fail", "injected", "reported"]
+__all__ = ["READERS", "fail", "injected", "prompt_for", "reported"]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -31,3 +31,18 @@ def reported() -> Iterator[None]:
 
 def injected(ctx: typer.Context) -> dict[str, Any]:
     return ctx.obj if isinstance(ctx.obj, dict) else {}
+
+
+# --reader NAME: the prompt file that defines each reader ("model": the default prompt).
+READERS = {"model": None, "rules": "rules-v1"}
+
+
+def prompt_for(reader: str | None, prompt: str | None) -> str | None:
+    """The prompt to load for ``--reader`` and ``--prompt`` (at most one of them)."""
+    if reader is None:
+        return prompt
+    if reader not in READERS:
+        raise ConfigError(f"--reader must be one of {', '.join(READERS)}, not {reader!r}")
+    if prompt is not None:
+        raise ConfigError("--reader and --prompt both choose the reader: give one of them")
+    return READERS[reader]

@@ -19,9 +19,9 @@ from pydantic import BaseModel
 
 from stance.errors import ExtractionError, ProviderError, ReplayMissError, StanceError
 from stance.llm.response_cache import ResponseCache, cache_key
-from stance.schema import SCHEMA_VERSION
 
 __all__ = [
+    "ANSWER_KEY_VERSION",
     "REASK_TEXT",
     "CallResult",
     "ChatCreate",
@@ -36,6 +36,11 @@ __all__ = [
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 T = TypeVar("T", bound=BaseModel)
+# Part of every cache key. It was the record schema's version (1.0) when responses were first
+# recorded; a model's answer depends on the request (messages, response schema, parameters,
+# all in the key), not on how records are written, so it stays fixed when records gain fields
+# and recorded responses stay valid.
+ANSWER_KEY_VERSION = "1.0"
 ChatCreate = Callable[..., Any]
 ResponseFormatStyle = Literal["json_schema", "llama", "auto"]
 
@@ -136,7 +141,7 @@ class StructuredClient:
             model=self.model_id,
             endpoint=self.endpoint,
             prompt_hash=prompt_hash,
-            schema_version=SCHEMA_VERSION,
+            schema_version=ANSWER_KEY_VERSION,
             response_schema=_json_schema(response_model),
             parameters=self.parameters,
             messages=messages,

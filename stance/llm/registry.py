@@ -190,6 +190,25 @@ def _open_openai(
     )
 
 
+def _no_model_needed(**_: object) -> object:
+    raise ConfigError("this reader asks no model (model 'none'); choose a model reader")
+
+
+def _parse_none(rest: str, base_url: str | None) -> ModelChoice:
+    return ModelChoice("none", rest or "none")
+
+
+def _open_none(
+    choice: ModelChoice, cache: ResponseCache | None, options: ClientOptions
+) -> StructuredClient:
+    return StructuredClient(
+        _no_model_needed, model_id="none", request_model="none", parameters={}, cache=None
+    )
+
+
+register_provider(
+    Provider("none", _parse_none, _open_none, "no model: for readers that ask none (rules)")
+)
 register_provider(
     Provider("local", _parse_local, _open_local, "the embedded GGUF model, in-process")
 )

@@ -90,6 +90,16 @@ class Extractor:
         segments = split_segments(text)
         registry = ActorRegistry()
         reading = _Reading()
+        if self.prompt.reader == "rules":
+            from stance.reading.document import parse
+            from stance.reading.rules_reader import read_by_rules
+
+            found = read_by_rules(parse(text), segments, registry)
+            reading.drafts, reading.rejected = found.drafts, found.rejected
+            extraction = self._assemble(article, registry, reading, segments, checks=False)
+            extraction.segments = len(segments)
+            extraction.provenance.latency_s = round(time.perf_counter() - started, 3)
+            return extraction
         for segment in segments:
             if not self.reads(segment):
                 continue
@@ -300,10 +310,18 @@ class Extractor:
         registry: ActorRegistry,
         reading: _Reading,
         segments: list[Segment],
+        *,
+        checks: bool = True,
     ) -> Extraction:
+        """Merge the drafts into the record. ``checks`` are the repairs a model's reading
+        needs (headline, narration, the speaker the text names beside a quote); candidates
+        found by code already carry their cue and source, so the rules reader skips them."""
         kept = []
         named: dict[str, bool] = {}  # actor key -> named somewhere in the article
         for draft in reading.drafts:
+            if not checks:
+                kept.append(self._with_names(draft, registry))
+                continue
             if is_headline(segments[draft.claim.segment]):
                 reading.rejected.append(
                     Rejected(
@@ -342,9 +360,7 @@ class Extractor:
                     )
                 )
                 continue
-            about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
-            draft.names = frozenset(k for k in registry.actor_keys() if registry.named_in(k, about))
-            kept.append(draft)
+            kept.append(self._with_names(draft, registry))
         drafts = deduplicate(kept)
         actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
         for number, draft in enumerate(drafts, start=1):
@@ -371,6 +387,14 @@ class Extractor:
                 created_at=datetime.now(timezone.utc),
             ),
         )
+
+    @staticmethod
+    def _with_names(draft: Draft, registry: ActorRegistry) -> Draft:
+        """The actors a claim names (in its words, target or denied text): denial links
+        prefer claims aimed at the denier."""
+        about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
+        draft.names = frozenset(k for k in registry.actor_keys() if registry.named_in(k, about))
+        return draft
 
     @staticmethod
     def _check_attribution(

@@ -11,8 +11,9 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from jinja2 import StrictUndefined, Template
@@ -28,6 +29,7 @@ __all__ = [
     "Message",
     "PromptExample",
     "PromptTemplate",
+    "Reader",
     "list_prompts",
     "load_prompt",
     "prompts_dir",
@@ -48,17 +50,23 @@ class PromptExample(BaseModel):
     claims: list[AnswerClaim]
 
 
+# How a prompt file's reader works: "paragraph" asks the model to copy claims out of each
+# paragraph (claims@2..4); "rules" asks no model and keeps the candidates code finds.
+Reader = Literal["paragraph", "rules"]
+
+
 class _PromptFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
     version: str
     description: str = ""
-    system: str
-    user: str
-    reask: str
+    reader: Reader = "paragraph"
+    system: str = ""
+    user: str = "{{ paragraph }}"
+    reask: str = ""
     second_look: str | None = None
-    examples: list[PromptExample]
+    examples: list[PromptExample] = []
 
 
 def prompts_dir() -> Path:
@@ -80,6 +88,7 @@ class PromptTemplate:
     reask_template: str
     examples: tuple[PromptExample, ...]
     second_look: str | None = None  # asked when a paragraph with reported speech got nothing
+    reader: Reader = "paragraph"
 
     @property
     def info(self) -> PromptInfo:
@@ -148,16 +157,22 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
     except (yaml.YAMLError, ValidationError) as exc:
         raise PromptError(f"{path}: not a valid prompt file: {exc}") from exc
     _validate_examples(path, data)
+    if data.reader == "paragraph" and not (data.system and data.reask):
+        raise PromptError(f"{path}: a paragraph reader needs system and reask templates")
+    digest = hashlib.sha256(raw)
+    if data.reader == "rules":  # the rules are the lexicon: its words are part of the version
+        digest.update(files("stance").joinpath("data/lexicon.yaml").read_bytes())
     template = PromptTemplate(
         name=data.name,
         version=data.version,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=digest.hexdigest(),
         path=path,
         system=data.system,
         user_template=data.user,
         reask_template=data.reask,
         examples=tuple(data.examples),
         second_look=data.second_look,
+        reader=data.reader,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

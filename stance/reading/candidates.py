@@ -1,0 +1,258 @@
+"""Attribution candidates found by rules over one spaCy parse: who (source), the cue word, and
+what was said or believed (content), each with exact character offsets.
+
+Why rules: they are deterministic, explainable, need no model call, and on news text a
+handful of constructions carry most attributions: a reporting verb and its clause ("X said
+that ..."), a quotation with its speaker before or after it, "according to X", an inverted
+"..., said X", and verbs whose object is the content ("accused X of Y"). Content spans follow
+PolNeAR's conventions, measured on its training split: a "that" stays in, quote marks stay
+in, a sentence's final period stays out.
+
+The passes, in order, each skipping quotations an earlier one used:
+1. ``clauses``: a cue verb with a clause, an object or an infinitive; "according to X" and
+   "in a poll"; a cue noun with a "that" clause; a headline "Name: words". A cue inside a
+   quotation is dropped (PolNeAR rarely marks attributions nested in quoted speech), and a
+   content that is mostly a quotation takes the whole quotation;
+2. quotations next to a cue that had no complement ("he said:" then a quote, or "“...,”
+   said Smith"); lexicon verbs first, then any verb ("“...,” she quipped");
+3. a quotation opening the sentence after a quoted candidate continues it, and a quotation
+   ending just before a quoted candidate's cue begins it ("“A,” she said, “B.”").
+Sources are resolved last, in text order, so a pronoun can refer to an earlier speaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from stance.reading.clauses import RawCandidate, clause_candidates
+from stance.reading.document import Document, TextSpan
+from stance.reading.lexicon_data import Lexicon, lexicon
+from stance.reading.quote_marks import QUOTE_MARKS, Quote, find_quotes
+from stance.reading.source_names import SourceMention, mention_at, resolve_pronoun
+
+__all__ = ["Candidate", "CandidateKind", "find_candidates"]
+
+_MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
+
+
+class CandidateKind(str, Enum):
+    """How a candidate was found."""
+
+    DIRECT_QUOTE = "direct_quote"  # a quotation and its speaker
+    REPORTED_SPEECH = "reported_speech"  # a cue verb's clause: "X said (that) ..."
+    ACCORDING_TO = "according_to"  # "..., according to X"
+    OBJECT = "object"  # a cue verb's object: "X accused Y of Z"
+    INTENTION = "intention"  # a cue verb's infinitive: "X vowed to ..."
+    NOMINAL = "nominal"  # a cue noun's clause: "X's claim that ..."
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One attribution: ``source`` said or believes ``content``, signalled by ``cue``.
+
+    ``source`` is the mention naming the source in the text (the name of an apposition, or
+    the pronoun itself) or None when no source is written; ``source_phrase`` is the whole
+    subject phrase; ``source_name`` is the name to report (a pronoun's antecedent's name when
+    it could be resolved, whose span is ``source_antecedent``). ``content_parts`` are the
+    pieces of a content broken by its own attribution ("“A,” she said, “B.”") or by
+    paragraphs; ``content`` is their extent.
+    """
+
+    kind: CandidateKind
+    cue: TextSpan
+    content: TextSpan
+    source: TextSpan | None
+    source_phrase: TextSpan | None
+    source_name: str | None
+    source_antecedent: TextSpan | None
+    sentence: int
+    content_parts: tuple[TextSpan, ...]
+    denial: bool
+    hedged: bool
+
+
+def _span(doc: Document, parts: list[tuple[int, int]]) -> tuple[TextSpan, tuple[TextSpan, ...]]:
+    parts = sorted(p for p in parts if p[1] > p[0])
+    pieces = tuple(doc.span(s, e) for s, e in parts)
+    return doc.span(parts[0][0], parts[-1][1]), pieces
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _widen_to_quotes(
+    parts: list[tuple[int, int]], cue: tuple[int, int], quotes: list[Quote]
+) -> list[tuple[int, int]]:
+    """A content that is mostly inside a quotation, or starts or ends at its mark, takes the
+    whole quotation (PolNeAR keeps the marks in), unless the cue itself is inside that
+    quotation: then the candidate is nested in the quote ("“I think ...,” she said")."""
+    out: list[tuple[int, int]] = []
+    for s, e in parts:
+        pieces: list[tuple[int, int]] = []
+        for q in quotes:
+            ov = _overlap((s, e), (q.start, q.end))
+            if not ov or q.start <= cue[0] < q.end:
+                continue
+            inside = ov >= 0.5 * (e - s) or ov >= 0.5 * (q.end - q.start)
+            if inside or abs(s - q.start) <= 2 or abs(e - q.end) <= 2:
+                if len(q.parts) > 1 and q.start <= s and e <= q.end:
+                    pieces = [(p.start, p.end) for p in q.parts]  # one piece a paragraph
+                s, e = min(s, q.start), max(e, q.end)
+        out.extend(pieces if pieces and (s, e) == (pieces[0][0], pieces[-1][1]) else [(s, e)])
+    return out
+
+
+def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate]:
+    """Every attribution candidate in ``doc``, in text order of their cues."""
+    lex = lexicon() if lex is None else lex
+    quotes = find_quotes(doc)
+    raws = [r for r in clause_candidates(doc, lex) if not _inside_quote(r, doc, quotes)]
+    for r in raws:
+        r.content = _widen_to_quotes(r.content, r.cue, quotes)
+    raws = _attach_quotes(doc, raws, quotes)
+    raws = _continue_quotes(doc, raws, quotes)
+    raws = _join_split_quotes(doc, raws, quotes)
+    raws = sorted((r for r in raws if r.content), key=lambda r: (r.cue[0], r.content[0][0]))
+    out: list[Candidate] = []
+    earlier: list[SourceMention] = []
+    for raw in raws:
+        content, pieces = _span(doc, raw.content)
+        mention = None
+        if raw.source is not None:
+            mention = resolve_pronoun(doc, mention_at(doc, raw.source, lex), earlier, lex)
+            earlier.append(mention)
+        cue = doc.span(*raw.cue)
+        kind = CandidateKind(raw.kind)
+        if kind is CandidateKind.REPORTED_SPEECH and all(
+            sum(_overlap((p.start, p.end), (q.start, q.end)) for q in quotes) >= 0.8 * len(p)
+            for p in pieces
+        ):
+            kind = CandidateKind.DIRECT_QUOTE  # "X said:" + quote, "“...,” X said"
+        out.append(
+            Candidate(
+                kind=kind,
+                cue=cue,
+                content=content,
+                source=mention.span if mention else None,
+                source_phrase=mention.phrase if mention else None,
+                source_name=mention.name if mention else None,
+                source_antecedent=mention.antecedent if mention else None,
+                sentence=raw.sentence,
+                content_parts=pieces,
+                denial=raw.lemma in lex.denial_cues,
+                hedged=raw.hedged,
+            )
+        )
+    return [c for c in out if not _nested(c, out)]
+
+
+def _nested(cand: Candidate, others: list[Candidate]) -> bool:
+    """Whether ``cand``'s cue sits inside another candidate's content ("X said that Y
+    criticized Z"): PolNeAR marks such inner attributions in only about one case in seven,
+    so they cost more precision than they bring recall."""
+
+    def inside(pos: int, c: Candidate) -> bool:
+        return any(p.start <= pos < p.end for p in c.content_parts)
+
+    return any(
+        o is not cand and inside(cand.cue.start, o) and not inside(o.cue.start, cand)
+        for o in others
+    )
+
+
+def _inside_quote(raw: RawCandidate, doc: Document, quotes: list[Quote]) -> bool:
+    """Whether the cue is quoted speech itself ("“I think we win,” she said"): PolNeAR
+    rarely marks attributions nested in a quotation, and they would repeat its content."""
+    return any(
+        q.start < raw.cue[0] < q.end and q.words(doc.text) >= _MIN_QUOTE_WORDS for q in quotes
+    )
+
+
+def _covered(quote: Quote, raws: list[RawCandidate]) -> bool:
+    size = quote.end - quote.start
+    return any(
+        sum(_overlap(p, (quote.start, quote.end)) for p in r.content) >= 0.5 * size for r in raws
+    )
+
+
+def _attach_quotes(
+    doc: Document, raws: list[RawCandidate], quotes: list[Quote]
+) -> list[RawCandidate]:
+    """A cue with no complement takes the quotation right after it ("he said:" + quote, in
+    the same paragraph or opening the next) or right before it in its paragraph ("“...,”
+    said Smith"). Being next to a speech verb makes even a short quotation a statement."""
+    out = [r for r in raws if r.content]
+    for r in sorted((r for r in raws if not r.content), key=lambda r: (r.loose, r.cue[0])):
+        para = doc.paragraphs[doc.sentences[r.sentence].paragraph]
+        horizon = doc.paragraphs[min(para.index + 1, len(doc.paragraphs) - 1)].end
+        near = [q for q in quotes if q.end > para.start and q.start <= horizon]
+        after = [q for q in near if q.start >= r.cue[1] and not _covered(q, out)]
+        before = [q for q in near if q.end <= r.cue[0] and not _covered(q, out)]
+        best: Quote | None = None
+        if after:
+            q = min(after, key=lambda x: x.start)
+            gap = doc.text[r.cue[1] : q.start]
+            if _quiet(gap) and (
+                (gap.rstrip().endswith(":") and gap.count("\n") <= 2 and len(gap) < 120)
+                or ("\n" not in gap and len(gap) < 40)
+            ):
+                best = q
+        if best is None and before:
+            q = max(before, key=lambda x: x.end)
+            gap = doc.text[q.end : r.cue[0]]
+            if q.end > para.start and "\n" not in gap and len(gap) < 60 and _quiet(gap):
+                best = q
+        if best is not None:
+            out.append(replace(r, content=[(best.start, best.end)], kind="direct_quote"))
+    return out
+
+
+def _quiet(gap: str) -> bool:
+    """Whether the text between a cue and a quotation holds no other quotation or sentence."""
+    return QUOTE_MARKS.search(gap) is None and not any(m in gap for m in (". ", "? ", "! "))
+
+
+def _continue_quotes(
+    doc: Document, raws: list[RawCandidate], quotes: list[Quote]
+) -> list[RawCandidate]:
+    """A quotation that opens the sentence or paragraph right after a quoted candidate's
+    sentence, with no cue of its own, carries on the same speaker: it joins that candidate's
+    content (PolNeAR makes it a second piece of the same attribution)."""
+    for q in quotes:
+        if q.words(doc.text) < _MIN_QUOTE_WORDS or _covered(q, raws):
+            continue
+        before = [r for r in raws if r.content and _end(doc, r) <= q.start]
+        if not before:
+            continue
+        last = max(before, key=lambda r: _end(doc, r))
+        quoted = any(_overlap(p, (x.start, x.end)) for p in last.content for x in quotes)
+        gap = doc.text[_end(doc, last) : q.start]
+        if quoted and not gap.strip() and "\n" not in gap:
+            last.content.append((q.start, q.end))
+    return raws
+
+
+def _join_split_quotes(
+    doc: Document, raws: list[RawCandidate], quotes: list[Quote]
+) -> list[RawCandidate]:
+    """“A,” she said, “B.”: a quotation ending just before a cue whose content is the
+    quotation just after it is the first half of the same words."""
+    for q in quotes:
+        if _covered(q, raws):
+            continue
+        for r in raws:
+            if not r.content or r.cue[0] < q.end or r.content[0][0] < r.cue[1]:
+                continue
+            between = doc.text[q.end : r.cue[0]]
+            near = len(between) < 60 and "\n" not in between
+            if near and _quiet(between) and any(x.start == r.content[0][0] for x in quotes):
+                r.content.insert(0, (q.start, q.end))
+                break
+    return raws
+
+
+def _end(doc: Document, raw: RawCandidate) -> int:
+    """Where a candidate's words end: its content or the sentence of its cue, if later."""
+    return max(max(e for _, e in raw.content), doc.sentences[raw.sentence].end)

@@ -1,0 +1,98 @@
+"""The attribution lexicon (``stance/data/lexicon.yaml``) as frozen sets, read once.
+
+Why a file: the cue words are data that a reviewer tunes and argues about, so they live in one
+commented YAML file rather than in the rule code. Why frozen: the rules share one instance
+per process and must not change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+__all__ = ["Lexicon", "lexicon", "lexicon_from_mapping"]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Lemma sets by role; see the comments in ``lexicon.yaml`` for why each group exists."""
+
+    speech_verbs: frozenset[str]
+    argument_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
+    evidence_verbs: frozenset[str]
+    object_verbs: frozenset[str]
+    xcomp_verbs: frozenset[str]
+    phrasal_verbs: dict[str, frozenset[str]]
+    denial_cues: frozenset[str]
+    hedges: frozenset[str]
+    nominal_cues: frozenset[str]
+    according_to: tuple[str, ...]
+    evidence_nouns: frozenset[str]
+    titles: frozenset[str]
+    generic_sources: frozenset[str]
+    person_pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    claim_types: dict[str, str]  # cue lemma -> claim type (assertion when absent)
+
+    @property
+    def clause_verbs(self) -> frozenset[str]:
+        """Every verb that is a cue when it governs a clause or a quote."""
+        return self.speech_verbs | self.argument_verbs | self.belief_verbs | self.evidence_verbs
+
+    @property
+    def quote_verbs(self) -> frozenset[str]:
+        """Verbs that take a quotation standing next to them ("he said:" + quote)."""
+        return self.speech_verbs | self.argument_verbs
+
+    @property
+    def pronouns(self) -> frozenset[str]:
+        return self.person_pronouns | self.group_pronouns
+
+
+def _words(value: Any) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in value or ())
+
+
+def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
+    """A ``Lexicon`` from the parsed YAML mapping (tests may pass their own)."""
+    verbs = data.get("clause_verbs") or {}
+    pronouns = data.get("pronouns") or {}
+    phrasal = data.get("phrasal_verbs") or {}
+    return Lexicon(
+        speech_verbs=_words(verbs.get("speech")),
+        argument_verbs=_words(verbs.get("argument")),
+        belief_verbs=_words(verbs.get("belief")),
+        evidence_verbs=_words(verbs.get("evidence")),
+        object_verbs=_words(data.get("object_verbs")),
+        xcomp_verbs=_words(data.get("xcomp_verbs")),
+        phrasal_verbs={str(k).lower(): _words(v) for k, v in phrasal.items()},
+        denial_cues=_words(data.get("denial_cues")),
+        hedges=_words(data.get("hedges")),
+        nominal_cues=_words(data.get("nominal_cues")),
+        according_to=tuple(str(p).lower() for p in data.get("according_to") or ()),
+        evidence_nouns=_words(data.get("evidence_nouns")),
+        titles=_words(data.get("titles")),
+        generic_sources=_words(data.get("generic_sources")),
+        person_pronouns=_words(pronouns.get("person")),
+        claim_types={
+            str(lemma).lower(): str(kind)
+            for kind, lemmas in (data.get("claim_types") or {}).items()
+            for lemma in lemmas or ()
+        },
+        group_pronouns=_words(pronouns.get("group")),
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The packaged lexicon, parsed on first use and shared afterwards."""
+    text = files("stance").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError("stance/data/lexicon.yaml must be a mapping")
+    return lexicon_from_mapping(data)
