@@ -44,7 +44,10 @@ def eval_command(
     prompt: Annotated[str | None, typer.Option(help="Prompt name or .yaml path")] = None,
     reader: Annotated[
         str | None,
-        typer.Option(help="rules: no model, candidates found by code; model: the default prompt"),
+        typer.Option(
+            help="rules: candidates found by code, no model; pointer: the model decides "
+            "about those candidates; model: the default prompt"
+        ),
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the Markdown report here")] = None,

@@ -44,7 +44,10 @@ def extract_command(
     ] = None,
     reader: Annotated[
         str | None,
-        typer.Option(help="rules: no model, candidates found by code; model: the default prompt"),
+        typer.Option(
+            help="rules: candidates found by code, no model; pointer: the model decides "
+            "about those candidates; model: the default prompt"
+        ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     rpm: Annotated[

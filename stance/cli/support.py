@@ -34,7 +34,7 @@ def injected(ctx: typer.Context) -> dict[str, Any]:
 
 
 # --reader NAME: the prompt file that defines each reader ("model": the default prompt).
-READERS = {"model": None, "rules": "rules-v1"}
+READERS = {"model": None, "rules": "rules-v1", "pointer": "claims-v5"}
 
 
 def prompt_for(reader: str | None, prompt: str | None) -> str | None:

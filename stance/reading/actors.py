@@ -237,6 +237,9 @@ class ActorRegistry:
     def name_of(self, key: str) -> str:
         return self._entries[key].name
 
+    def kind_of(self, key: str) -> str:
+        return self._entries[key].kind.value
+
     def known(self, speaker: str) -> str | None:
         """The key of an actor already read that ``speaker`` names; never creates one."""
         country = country_of(speaker)

@@ -129,7 +129,13 @@ def link_denials(drafts: list[Draft]) -> None:
         claim = denial.claim
         if claim.type is not ClaimType.DENIAL:
             continue
-        what = f"{denial.denies_text} {claim.proposition}"
+        picked = denial.denied
+        if picked is not None and any(picked is d for d in drafts):
+            claim.denies = picked.claim.id  # the reader's pick, checked when it was made
+            continue
+        # what the reader said is denied; a reader that writes no words (rules, pointer)
+        # is matched on the denial's own quote
+        what = f"{denial.denies_text} {claim.proposition}".strip() or claim.quote
         best: tuple[float, Draft | None] = (0.0, None)
         aimed: tuple[float, Draft | None] = (0.0, None)  # best among claims about the denier
         for other in drafts:

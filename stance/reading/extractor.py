@@ -90,12 +90,16 @@ class Extractor:
         segments = split_segments(text)
         registry = ActorRegistry()
         reading = _Reading()
-        if self.prompt.reader == "rules":
-            from stance.reading.document import parse
-            from stance.reading.rules_reader import read_by_rules
+        if self.prompt.reader in ("rules", "pointer"):
+            from stance.reading.candidate_pipeline import read_candidates
 
-            found = read_by_rules(parse(text), segments, registry)
-            reading.drafts, reading.rejected = found.drafts, found.rejected
+            def ask(messages: list[dict[str, str]], model: type[T]) -> T:
+                return self._ask(messages, model, reading)
+
+            found = read_candidates(text, segments, registry, self.prompt, ask)
+            reading.drafts, reading.rejected, reading.errors = (
+                found.drafts, found.rejected, found.errors
+            )  # fmt: skip
             extraction = self._assemble(article, registry, reading, segments, checks=False)
             extraction.segments = len(segments)
             extraction.provenance.latency_s = round(time.perf_counter() - started, 3)

@@ -32,6 +32,8 @@ class Draft:
     target_key: str | None  # actor key of what the claim is about, when that is an actor
     named_in_quote: bool = False  # the claimer's name is inside the quoted words
     names: frozenset[str] = frozenset()  # actor keys named in the quote, target or denies text
+    denied: Draft | None = None  # the claim a reader said this denial answers (checked)
+    speaker_in_text: bool = False  # code read the speaker's name beside the cue, not a pronoun
 
 
 def _overlap(a: Claim, b: Claim) -> float:

@@ -30,6 +30,7 @@ __all__ = [
     "PromptExample",
     "PromptTemplate",
     "Reader",
+    "Shot",
     "list_prompts",
     "load_prompt",
     "prompts_dir",
@@ -51,8 +52,18 @@ class PromptExample(BaseModel):
 
 
 # How a prompt file's reader works: "paragraph" asks the model to copy claims out of each
-# paragraph (claims@2..4); "rules" asks no model and keeps the candidates code finds.
-Reader = Literal["paragraph", "rules"]
+# paragraph (claims@2..4); "rules" asks no model and keeps the candidates code finds;
+# "pointer" shows the model those candidates, numbered, and takes its decisions by number.
+Reader = Literal["paragraph", "rules", "pointer"]
+
+
+class Shot(BaseModel):
+    """A few-shot turn of a pointer prompt: the user message and the answer, as sent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str
+    assistant: str
 
 
 class _PromptFile(BaseModel):
@@ -67,6 +78,8 @@ class _PromptFile(BaseModel):
     reask: str = ""
     second_look: str | None = None
     examples: list[PromptExample] = []
+    shots: list[Shot] = []
+    window: int = 3  # pointer reader: paragraphs read per call
 
 
 def prompts_dir() -> Path:
@@ -89,6 +102,8 @@ class PromptTemplate:
     examples: tuple[PromptExample, ...]
     second_look: str | None = None  # asked when a paragraph with reported speech got nothing
     reader: Reader = "paragraph"
+    shots: tuple[Shot, ...] = ()
+    window: int = 3
 
     @property
     def info(self) -> PromptInfo:
@@ -105,6 +120,9 @@ class PromptTemplate:
     def _prefix(self) -> tuple[Message, ...]:
         """Rendered once per template: the prefix is on every model call's path."""
         messages: list[Message] = [{"role": "system", "content": self.system}]
+        for shot in self.shots:
+            messages.append({"role": "user", "content": shot.user})
+            messages.append({"role": "assistant", "content": shot.assistant})
         for example in self.examples:
             messages.append(
                 {
@@ -121,7 +139,10 @@ class PromptTemplate:
 
     def messages(self, *, paragraph: str, **context: str) -> list[Message]:
         """Prefix plus the paragraph's user turn; unknown context keys render as empty."""
-        values = {"lead": "", "previous": "", "speakers": "", "last_person": "", **context}
+        values = {
+            "lead": "", "previous": "", "speakers": "", "last_person": "",
+            "actors": "", "candidates": "", "claims": "", **context,
+        }  # fmt: skip
         user = self._render(self.user_template, paragraph=paragraph, **values)
         return [*self.prefix(), {"role": "user", "content": user}]
 
@@ -160,7 +181,9 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
     if data.reader == "paragraph" and not (data.system and data.reask):
         raise PromptError(f"{path}: a paragraph reader needs system and reask templates")
     digest = hashlib.sha256(raw)
-    if data.reader == "rules":  # the rules are the lexicon: its words are part of the version
+    if data.reader == "pointer" and not data.system:
+        raise PromptError(f"{path}: a pointer reader needs a system message")
+    if data.reader in ("rules", "pointer"):  # candidates come from the lexicon: it is versioned
         digest.update(files("stance").joinpath("data/lexicon.yaml").read_bytes())
     template = PromptTemplate(
         name=data.name,
@@ -173,6 +196,8 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
         examples=tuple(data.examples),
         second_look=data.second_look,
         reader=data.reader,
+        shots=tuple(data.shots),
+        window=data.window,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from stance.reading.actors import ActorRegistry
+from stance.reading.actors import ActorRegistry, country_of
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
 from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
@@ -34,6 +34,9 @@ from stance.schema import (
 
 __all__ = ["RulesReading", "read_by_rules"]
 
+_GOVERNMENT_WORDS = frozenset(
+    {"ministry", "government", "embassy", "administration", "cabinet", "officials", "office"}
+)
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
 _AGAINST = {ClaimType.ACCUSATION, ClaimType.DENIAL, ClaimType.WARNING, ClaimType.DEMAND}
 _QUOTE_EDGES = "\"'“”‘’„«» \n"
@@ -61,8 +64,14 @@ def read_by_rules(
         segment = max(0, bisect_right(starts, cand.content.start) - 1)
         span = _quote_span(doc.text, cand)
         quote = doc.text[span.start : span.end]
-        name, kind = _source(doc, cand)
+        name, kind = _source(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
+        quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
+        guessed = key is None and quoted
+        if guessed:
+            # a quotation whose cue has no readable subject: the last person quoted, the
+            # one a reader would assume (the pointer reader asks the model to check it)
+            key = registry.last_person
         if key is None:
             rejected.append(
                 Rejected(
@@ -81,11 +90,7 @@ def read_by_rules(
             id="",
             claimer=key,
             type=kind_of_claim,
-            attribution=(
-                Attribution.DIRECT
-                if cand.kind is CandidateKind.DIRECT_QUOTE
-                else Attribution.INDIRECT
-            ),
+            attribution=Attribution.DIRECT if quoted else Attribution.INDIRECT,
             quote=quote,
             span=span,
             alignment=AlignmentStatus.EXACT,
@@ -104,6 +109,7 @@ def read_by_rules(
                 claimer_key=key,
                 target_key=None,
                 named_in_quote=registry.named_in(key, quote),
+                speaker_in_text=cand.source_antecedent is None and not guessed,
             )
         )
     return RulesReading(drafts, rejected)
@@ -125,15 +131,49 @@ def _quote_span(text: str, cand: Candidate) -> Span:
     return Span(start=start, end=end)
 
 
-def _source(doc: Document, cand: Candidate) -> tuple[str | None, str]:
-    """The name to resolve and the kind of actor it is, from the entity the parse found."""
+def _with_given_names(text: str, start: int, name: str, lex: Lexicon) -> str:
+    """ "Ana Pacheco" where the parse named only "Pacheco": capitalised words right before
+    the name, up to a title or anything else ("minister Ana Pacheco" keeps "Ana")."""
+    before = text[max(0, start - 60) : start]
+    words = before.split() if before.endswith(" ") else []
+    given: list[str] = []
+    for word in reversed(words[-3:]):
+        if not word[:1].isupper() or not word.isalpha() or word.lower() in lex.titles:
+            break
+        given.insert(0, word)
+    return " ".join([*given, name])
+
+
+def _source(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, str]:
+    """The name to resolve and the kind of actor it is, from the entities the parse found.
+
+    A name inside an entity reads as the whole entity ("Pacheco" in "Ana Pacheco"); a
+    government body named by its place ("the fisheries ministry in Lisbon") speaks for that
+    country's government; an all-capital name is never a pronoun ("US" is not "us").
+    """
     if cand.source is None or not cand.source_name:
         return None, "other"
+    name = cand.source_name
+    if not any(ch.isalpha() for ch in name) or name.count("(") != name.count(")"):
+        return None, "other"  # a parse that cut a phrase in two: no name to trust
     where = cand.source_antecedent or cand.source
-    label = next(
-        (e.label for e in doc.entities if e.start <= where.start and where.end <= e.end), ""
-    )
-    return cand.source_name, _ENTITY_KINDS.get(label, "person" if label == "" else "other")
+    entity = next((e for e in doc.entities if e.start <= where.start and where.end <= e.end), None)
+    if entity is not None and entity.label == "PERSON" and len(entity.text) > len(name):
+        name = entity.text
+    elif cand.source_antecedent is None and name == cand.source.text:
+        name = _with_given_names(doc.text, cand.source.start, name, lex)
+    phrase = cand.source_phrase if cand.source_antecedent is None else None
+    if entity is None and phrase is not None and _GOVERNMENT_WORDS & set(name.lower().split()):
+        places = [
+            e for e in doc.entities
+            if e.label == "GPE" and phrase.start <= e.start and e.end <= phrase.end
+        ]  # fmt: skip
+        if len(places) == 1 and country_of(places[0].text):
+            return places[0].text, "government"
+    if name.isupper() and country_of(name):
+        return country_of(name), "country"
+    label = entity.label if entity is not None else ""
+    return name, _ENTITY_KINDS.get(label, "person" if label == "" else "other")
 
 
 def _claim_type(cand: Candidate, lemma: str, lex: Lexicon) -> ClaimType:
