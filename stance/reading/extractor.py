@@ -18,6 +18,7 @@ from stance.errors import ExtractionError
 from stance.reading.actors import ActorRegistry, country_of
 from stance.reading.alignment import Alignment, align
 from stance.reading.answers import AnswerClaim, ParagraphAnswer, QuoteFixes
+from stance.reading.assembly import assemble
 from stance.reading.claim_rules import (
     about_self,
     attribution_of,
@@ -26,18 +27,15 @@ from stance.reading.claim_rules import (
     span_of,
     speaker_named_first,
 )
-from stance.reading.denial_links import link_denials
-from stance.reading.merge import Draft, deduplicate
+from stance.reading.merge import Draft
 from stance.reading.model_interface import StructuredModel, T
 from stance.reading.prompts import PromptTemplate, load_prompt
-from stance.reading.segments import Segment, is_headline, reports_speech, split_segments
-from stance.reading.speakers import attributed_key, is_attributed, without_attribution
-from stance.reading.stances import derive_stances
+from stance.reading.segments import Segment, reports_speech, split_segments
+from stance.reading.speakers import without_attribution
 from stance.schema import (
     REJECTED_NOT_FOUND,
     AlignmentStatus,
     Article,
-    Attribution,
     Claim,
     Extraction,
     Provenance,
@@ -317,101 +315,25 @@ class Extractor:
         *,
         checks: bool = True,
     ) -> Extraction:
-        """Merge the drafts into the record. ``checks`` are the repairs a model's reading
-        needs (headline, narration, the speaker the text names beside a quote); candidates
-        found by code already carry their cue and source, so the rules reader skips them."""
-        kept = []
-        named: dict[str, bool] = {}  # actor key -> named somewhere in the article
-        for draft in reading.drafts:
-            if not checks:
-                kept.append(self._with_names(draft, registry))
-                continue
-            if is_headline(segments[draft.claim.segment]):
-                reading.rejected.append(
-                    Rejected(
-                        quote=draft.claim.quote,
-                        speaker=registry.name_of(draft.claimer_key),
-                        segment=0,
-                        reason="in the headline: the article's summary, attributed in full below",
-                    )
-                )
-                continue
-            paragraph = segments[draft.claim.segment].span
-            direct = draft.claim.attribution is Attribution.DIRECT
-            if not direct and not is_attributed(article.text, draft.claim.span, paragraph):
-                reading.rejected.append(
-                    Rejected(
-                        quote=draft.claim.quote,
-                        speaker=registry.name_of(draft.claimer_key),
-                        segment=draft.claim.segment,
-                        reason="no reporting verb in its sentence: the article's narration",
-                    )
-                )
-                continue
-            self._check_attribution(article.text, draft, registry, segments)
-            key = draft.claimer_key
-            if key not in named:
-                named[key] = registry.named_in(key, article.text)
-            if not named[key]:
-                # Grounding covers who as well as what: a speaker the article never names
-                # (an injected "the mayor said", a guess) is not an actor of this article.
-                reading.rejected.append(
-                    Rejected(
-                        quote=draft.claim.quote,
-                        speaker=registry.name_of(key),
-                        segment=draft.claim.segment,
-                        reason="claimer not named anywhere in the article",
-                    )
-                )
-                continue
-            kept.append(self._with_names(draft, registry))
-        drafts = deduplicate(kept)
-        actors, ids = registry.build(article.text, [d.claimer_key for d in drafts])
-        for number, draft in enumerate(drafts, start=1):
-            draft.claim.id = f"c{number}"
-            draft.claim.claimer = ids[draft.claimer_key]
-        link_denials(drafts)
-        return Extraction(
-            article_id=article.id,
-            title=article.title,
-            source=article.source,
-            text=article.text,
-            actors=actors,
-            claims=[d.claim for d in drafts],
-            stances=derive_stances(drafts),
+        provenance = Provenance(
+            model=self.client.model_id,
+            endpoint=self.client.endpoint,
+            prompt=self.prompt.info,
+            stance_version=stance_version(),
+            parameters=dict(self.client.parameters),
+            usage=reading.usage,
+            created_at=datetime.now(timezone.utc),
+        )
+        return assemble(
+            article,
+            registry,
+            reading.drafts,
+            segments,
             rejected=reading.rejected,
             errors=reading.errors,
-            provenance=Provenance(
-                model=self.client.model_id,
-                endpoint=self.client.endpoint,
-                prompt=self.prompt.info,
-                stance_version=stance_version(),
-                parameters=dict(self.client.parameters),
-                usage=reading.usage,
-                created_at=datetime.now(timezone.utc),
-            ),
+            provenance=provenance,
+            checks=checks,
         )
-
-    @staticmethod
-    def _with_names(draft: Draft, registry: ActorRegistry) -> Draft:
-        """The actors a claim names (in its words, target or denied text): denial links
-        prefer claims aimed at the denier."""
-        about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
-        draft.names = frozenset(k for k in registry.actor_keys() if registry.named_in(k, about))
-        return draft
-
-    @staticmethod
-    def _check_attribution(
-        text: str, draft: Draft, registry: ActorRegistry, segments: list[Segment]
-    ) -> None:
-        """Give the claim to the speaker the text names beside it, when that differs."""
-        claim = draft.claim
-        if speaker_named_first(claim.quote):
-            return
-        key = attributed_key(registry, text, claim.span, segments[claim.segment].span)
-        if key is not None and key != draft.claimer_key:
-            draft.claimer_key = key
-            draft.named_in_quote = registry.named_in(key, claim.quote)
 
 
 __all__ = ["Extractor"]

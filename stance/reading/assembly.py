@@ -1,0 +1,128 @@
+"""Drafts to record: the checks a model's reading needs, then merge, ids, links, stances.
+
+Every reader ends here. The checks (``checks=True``) repair what a model copying claims
+out of a paragraph gets wrong: claims read from the headline, narration with no reporting
+verb, a speaker the text names beside the quote, a claimer the article never names. Each
+item they set aside is listed as rejected with its reason. Candidates found by code carry
+their own cue and source, so the rules and pointer readers skip them.
+"""
+
+from __future__ import annotations
+
+from stance.reading.actors import ActorRegistry
+from stance.reading.claim_rules import speaker_named_first
+from stance.reading.denial_links import link_denials
+from stance.reading.merge import Draft, deduplicate
+from stance.reading.segments import Segment, is_headline
+from stance.reading.speakers import attributed_key, is_attributed
+from stance.reading.stances import derive_stances
+from stance.schema import (
+    Article,
+    Attribution,
+    Extraction,
+    Provenance,
+    Rejected,
+    SegmentError,
+)
+
+__all__ = ["assemble"]
+
+
+def assemble(
+    article: Article,
+    registry: ActorRegistry,
+    drafts: list[Draft],
+    segments: list[Segment],
+    *,
+    rejected: list[Rejected],
+    errors: list[SegmentError],
+    provenance: Provenance,
+    checks: bool = True,
+) -> Extraction:
+    """Merge the drafts into the record. ``checks`` are the repairs a model's reading
+    needs (headline, narration, the speaker the text names beside a quote); candidates
+    found by code already carry their cue and source, so the rules reader skips them."""
+    kept = []
+    named: dict[str, bool] = {}  # actor key -> named somewhere in the article
+    for draft in drafts:
+        if not checks:
+            kept.append(_with_names(draft, registry))
+            continue
+        if is_headline(segments[draft.claim.segment]):
+            rejected.append(
+                Rejected(
+                    quote=draft.claim.quote,
+                    speaker=registry.name_of(draft.claimer_key),
+                    segment=0,
+                    reason="in the headline: the article's summary, attributed in full below",
+                )
+            )
+            continue
+        paragraph = segments[draft.claim.segment].span
+        direct = draft.claim.attribution is Attribution.DIRECT
+        if not direct and not is_attributed(article.text, draft.claim.span, paragraph):
+            rejected.append(
+                Rejected(
+                    quote=draft.claim.quote,
+                    speaker=registry.name_of(draft.claimer_key),
+                    segment=draft.claim.segment,
+                    reason="no reporting verb in its sentence: the article's narration",
+                )
+            )
+            continue
+        _check_attribution(article.text, draft, registry, segments)
+        key = draft.claimer_key
+        if key not in named:
+            named[key] = registry.named_in(key, article.text)
+        if not named[key]:
+            # Grounding covers who as well as what: a speaker the article never names
+            # (an injected "the mayor said", a guess) is not an actor of this article.
+            rejected.append(
+                Rejected(
+                    quote=draft.claim.quote,
+                    speaker=registry.name_of(key),
+                    segment=draft.claim.segment,
+                    reason="claimer not named anywhere in the article",
+                )
+            )
+            continue
+        kept.append(_with_names(draft, registry))
+    merged = deduplicate(kept)
+    actors, ids = registry.build(article.text, [d.claimer_key for d in merged])
+    for number, draft in enumerate(merged, start=1):
+        draft.claim.id = f"c{number}"
+        draft.claim.claimer = ids[draft.claimer_key]
+    link_denials(merged)
+    return Extraction(
+        article_id=article.id,
+        title=article.title,
+        source=article.source,
+        text=article.text,
+        actors=actors,
+        claims=[d.claim for d in merged],
+        stances=derive_stances(merged),
+        rejected=rejected,
+        errors=errors,
+        provenance=provenance,
+    )
+
+
+def _with_names(draft: Draft, registry: ActorRegistry) -> Draft:
+    """The actors a claim names (in its words, target or denied text): denial links
+    prefer claims aimed at the denier."""
+    about = f"{draft.claim.quote} {draft.claim.target} {draft.denies_text}"
+    draft.names = frozenset(k for k in registry.actor_keys() if registry.named_in(k, about))
+    return draft
+
+
+def _check_attribution(
+    text: str, draft: Draft, registry: ActorRegistry, segments: list[Segment]
+) -> None:
+    """Give the claim to the speaker the text names beside it, when that differs."""
+    claim = draft.claim
+    if speaker_named_first(claim.quote):
+        return
+    key = attributed_key(registry, text, claim.span, segments[claim.segment].span)
+    if key is not None and key != draft.claimer_key:
+        draft.claimer_key = key
+        draft.named_in_quote = registry.named_in(key, claim.quote)

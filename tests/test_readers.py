@@ -1,0 +1,179 @@
+"""The readers that start from candidates found by code: ``rules`` (no model) and ``pointer``
+(the model decides by number), on articles written for these tests.
+
+Who said a quote in "X said" is found by code here, so these are rule tests that hold on
+every CPU; the pointer reader's model is a fake that answers with fixed decisions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_provider import fake_model
+from openai.types.chat import ChatCompletion
+
+from stance.api import build_extractor
+from stance.errors import ConfigError
+from stance.schema import Article, Attribution, ClaimType, Extraction
+
+DEMO = Path(__file__).parents[1] / "examples" / "ministers.txt"
+
+APPOSITIONS = """Farm row
+
+Ruritania's farm minister, Anna Holt, accused Borduria of dumping cheap grain on its markets.
+
+The Bordurian grain board rejected the claim. Its chairman, Piet Lund, said prices had fallen \
+everywhere in Europe.
+
+Ivo Marsh countered that the plan was dead.
+"""
+
+
+def rules(text: str) -> Extraction:
+    return build_extractor(prompt="rules-v1").extract(Article(id="t", text=text))
+
+
+def claim_by(extraction: Extraction, words: str) -> tuple[str, Any]:
+    claim = next(c for c in extraction.claims if words in c.quote)
+    actor = next(a for a in extraction.actors if a.id == claim.claimer)
+    return actor.name, claim
+
+
+def test_rules_give_appositive_speakers_their_claims() -> None:
+    result = rules(APPOSITIONS)
+
+    assert claim_by(result, "dumping cheap grain")[0] == "Anna Holt"
+    assert claim_by(result, "prices had fallen")[0] == "Piet Lund"
+    name, countered = claim_by(result, "the plan was dead")
+    assert name == "Ivo Marsh"
+    assert countered.cue == "countered"
+    assert countered.attribution is Attribution.INDIRECT
+
+
+def test_rules_ground_every_span_and_name_source_and_cue() -> None:
+    result = rules(APPOSITIONS)
+
+    assert result.claims
+    for claim in result.claims:
+        assert claim.quote == result.text[claim.span.start : claim.span.end]
+        assert claim.cue_span is not None and claim.source_span is not None
+        assert result.text[claim.cue_span.start : claim.cue_span.end] == claim.cue
+        assert claim.alignment.value == "exact"
+    holt = claim_by(result, "dumping cheap grain")[1]
+    assert result.text[holt.source_span.start : holt.source_span.end] == "Anna Holt"
+    assert holt.type is ClaimType.ACCUSATION
+    assert claim_by(result, "the claim")[1].type is ClaimType.DENIAL
+
+
+def test_rules_reader_is_deterministic_and_asks_no_model() -> None:
+    first, second = rules(APPOSITIONS), rules(APPOSITIONS)
+
+    assert first.claims == second.claims
+    assert first.provenance.model == "none"
+    assert first.provenance.prompt.name == "rules"
+    assert first.provenance.usage.calls == 0
+
+
+def test_demo_request_belongs_to_robles_without_a_said_prefix() -> None:
+    result = rules(DEMO.read_text(encoding="utf-8"))
+
+    assert claim_by(result, "Madrid would ask")[0] == "Daniel Robles"
+    for claim in result.claims:
+        assert not claim.quote.lower().startswith(("said", "he said", "robles said"))
+    assert claim_by(result, "built on guesswork")[0] == "Ana Pacheco"
+
+
+def test_rules_reader_refuses_a_model() -> None:
+    with pytest.raises(ConfigError, match="asks no model"):
+        build_extractor("openai:gpt-4o-mini", prompt="rules-v1")
+
+
+# -- the pointer reader, with a fake model that answers fixed decisions -----------------------
+
+
+def completion(content: str) -> ChatCompletion:
+    return ChatCompletion.model_validate(
+        {
+            "id": "x",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "fake",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content},
+                 "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+        }
+    )  # fmt: skip
+
+
+def decision(**fields: Any) -> dict[str, Any]:
+    base = {"speaker": "A1", "type": "assertion", "hedged": False, "stance": "neutral",
+            "target": "issue", "denies": "none"}  # fmt: skip
+    return {**base, **fields}
+
+
+def schema_enum(request: dict[str, Any], field: str) -> list[str]:
+    schema = request["response_format"]["json_schema"]["schema"]
+    return list(schema["$defs"]["Decision"]["properties"][field]["enum"])
+
+
+def pointer(text: str, answer: Any) -> tuple[Extraction, list[dict[str, Any]]]:
+    requests: list[dict[str, Any]] = []
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        requests.append(kwargs)
+        return answer(kwargs)
+
+    extractor = build_extractor(fake_model("pointer", create), prompt="claims-v5")
+    return extractor.extract(Article(id="t", text=text)), requests
+
+
+def test_pointer_reader_takes_types_and_a_checked_denial_link() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        n = len(request["messages"][-1]["content"].split("\n[")) - 1
+        links = schema_enum(request, "denies")
+        decisions = [decision(type="accusation", stance="against") for _ in range(n)]
+        if n > 1:  # the rejection in the second paragraph denies the accusation before it
+            decisions[1] = decision(type="denial", denies=links[1], speaker="A2")
+        return completion(json.dumps({"decisions": decisions}))
+
+    result, requests = pointer(APPOSITIONS, answer)
+
+    assert requests, "the model was asked"
+    accusation = claim_by(result, "dumping cheap grain")[1]
+    denial = claim_by(result, "the claim")[1]
+    assert denial.type is ClaimType.DENIAL
+    assert denial.denies == accusation.id
+    # a name written beside the cue is the text's answer: the model cannot move it
+    assert claim_by(result, "the claim")[0] != "Anna Holt"
+    # no quote is generated: every claim is the text at its offsets
+    for claim in result.claims:
+        assert claim.quote == result.text[claim.span.start : claim.span.end]
+    assert result.provenance.prompt.version == "5"
+
+
+def test_pointer_reader_lists_a_dropped_candidate_as_rejected() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        n = len(request["messages"][-1]["content"].split("\n[")) - 1
+        return completion(json.dumps({"decisions": [decision(type="none")] * n}))
+
+    result, _ = pointer(APPOSITIONS, answer)
+
+    assert result.claims == []
+    assert result.rejected
+    assert all("no claim" in r.reason for r in result.rejected if r.speaker)
+
+
+def test_pointer_reader_keeps_the_rules_reading_when_a_call_fails() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        return completion("not json")
+
+    result, _ = pointer(APPOSITIONS, answer)
+    reference = rules(APPOSITIONS)
+
+    assert [c.quote for c in result.claims] == [c.quote for c in reference.claims]
+    assert result.errors and "rules' reading" in result.errors[0].message
