@@ -13,7 +13,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-__all__ = ["NO_CLAIM", "NO_LINK", "NO_TARGET", "PointerDecision", "pointer_answer_model"]
+__all__ = [
+    "DEFAULT_ORDER",
+    "NO_CLAIM",
+    "NO_LINK",
+    "NO_TARGET",
+    "PointerDecision",
+    "pointer_answer_model",
+]
 
 NO_CLAIM = "none"  # the type that drops a candidate: not a claim of the speaker's
 NO_LINK = "none"  # a denial that answers no claim listed
@@ -44,34 +51,46 @@ class PointerDecision(BaseModel):
     denies: str
 
 
+DEFAULT_ORDER = ("speaker", "type", "hedged", "stance", "target", "denies")
+
+
 def pointer_answer_model(
-    candidates: int, actors: tuple[str, ...], claims: tuple[str, ...]
+    candidates: int,
+    actors: tuple[str, ...],
+    claims: tuple[str, ...],
+    order: tuple[str, ...] = DEFAULT_ORDER,
 ) -> type[BaseModel]:
     """A response model with exactly ``candidates`` decisions and enums of the ids shown:
     ``claims`` are the ids a denial may point at (earlier claims C1.. and the window's own
-    candidates [1]..).
+    candidates [1]..). ``order`` is the order the model writes the fields in (a prompt
+    choice: what is decided first conditions the rest).
 
     Cached by its arguments: the same shape gives the same class, so the same JSON schema
     and the same cache key.
     """
-    return _model(candidates, actors, claims)
+    return _model(candidates, actors, claims, order)
 
 
 @lru_cache(maxsize=512)
-def _model(candidates: int, actors: tuple[str, ...], claims: tuple[str, ...]) -> type[BaseModel]:
+def _model(
+    candidates: int, actors: tuple[str, ...], claims: tuple[str, ...], order: tuple[str, ...]
+) -> type[BaseModel]:
     speaker: Any = Literal[actors] if actors else str
     target: Any = Literal[(*actors, NO_TARGET)]
     denies: Any = Literal[(NO_LINK, *claims)]
     polarity: Any = Literal["favor", "against", "neutral"]
+    fields: dict[str, Any] = {
+        "speaker": (speaker, Field(description="Who makes the claim: an actor id")),
+        "type": (ClaimTypeName, Field(description="The kind of claim; none when it is no claim")),
+        "hedged": (bool, ...),
+        "stance": (polarity, ...),
+        "target": (target, Field(description="The actor the claim is about, or issue")),
+        "denies": (denies, Field(description="For a denial: the claim id it rejects, or none")),
+    }
+    if sorted(order) != sorted(fields):
+        raise ValueError(f"decision fields must be an order of {', '.join(fields)}")
     decision = create_model(
-        "Decision",
-        __config__=ConfigDict(extra="ignore"),
-        speaker=(speaker, Field(description="Who makes the claim: an actor id")),
-        type=(ClaimTypeName, Field(description="The kind of claim; none when it is no claim")),
-        hedged=(bool, ...),
-        stance=(polarity, ...),
-        target=(target, Field(description="The actor the claim is about, or issue")),
-        denies=(denies, Field(description="For a denial: the claim id it rejects, or none")),
+        "Decision", __config__=ConfigDict(extra="ignore"), **{k: fields[k] for k in order}
     )
     return create_model(
         "PointerAnswer",

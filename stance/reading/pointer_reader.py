@@ -99,7 +99,8 @@ def decide(
             f"{actor_ids[k]} {registry.name_of(k)} ({registry.kind_of(k)})" for k in actor_keys
         ),
         candidates="\n".join(
-            _candidate_line(n, d, actor_ids) for n, d in enumerate(window.drafts, start=1)
+            _candidate_line(n, d, actor_ids, prompt.show_type)
+            for n, d in enumerate(window.drafts, start=1)
         ),
         claims="\n".join(
             f"{claim_ids[id(d)]} {actor_ids[d.claimer_key]} {d.claim.type.value}: "
@@ -111,6 +112,7 @@ def decide(
         len(window.drafts),
         tuple(actor_ids.values()),
         (*claim_ids.values(), *own_ids.values()),
+        prompt.decision_order,
     )
     answer = ask(messages, model)
     decisions = [
@@ -167,11 +169,12 @@ def _apply(
         draft.denied = denied
 
 
-def _candidate_line(number: int, draft: Draft, actor_ids: dict[str, str]) -> str:
+def _candidate_line(number: int, draft: Draft, actor_ids: dict[str, str], show_type: bool) -> str:
     claim = draft.claim
+    guess = f"{claim.type.value} | " if show_type else ""
     return (
         f"[{number}] {actor_ids.get(draft.claimer_key, '?')} | {claim.cue} | "
-        f"{claim.type.value} | {_short(claim.quote)}"
+        f"{guess}{_short(claim.quote)}"
     )
 
 

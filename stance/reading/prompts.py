@@ -80,6 +80,8 @@ class _PromptFile(BaseModel):
     examples: list[PromptExample] = []
     shots: list[Shot] = []
     window: int = 3  # pointer reader: paragraphs read per call
+    decision_order: list[str] = ["speaker", "type", "hedged", "stance", "target", "denies"]
+    show_type: bool = True  # pointer reader: show code's type guess in each candidate line
 
 
 def prompts_dir() -> Path:
@@ -104,6 +106,8 @@ class PromptTemplate:
     reader: Reader = "paragraph"
     shots: tuple[Shot, ...] = ()
     window: int = 3
+    decision_order: tuple[str, ...] = ("speaker", "type", "hedged", "stance", "target", "denies")
+    show_type: bool = True
 
     @property
     def info(self) -> PromptInfo:
@@ -198,6 +202,8 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
         reader=data.reader,
         shots=tuple(data.shots),
         window=data.window,
+        decision_order=tuple(data.decision_order),
+        show_type=data.show_type,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

@@ -13,6 +13,7 @@ the reason. Deterministic: the same text gives the same record on every machine.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -85,7 +86,8 @@ def read_by_rules(
                 )
             )
             continue
-        kind_of_claim = _claim_type(cand, lemma_at.get(cand.cue.start, ""), lex)
+        self_talk = bool(_FIRST_PERSON.search(quote)) or registry.named_in(key, quote)
+        kind_of_claim = _claim_type(cand, lemma_at.get(cand.cue.start, ""), lex, quote, self_talk)
         claim = Claim(
             id="",
             claimer=key,
@@ -101,13 +103,18 @@ def read_by_rules(
             hedged=cand.hedged,
             segment=segment,
         )
+        target = next(
+            (k for k in registry.actor_keys() if k != key and registry.named_in(k, quote)), None
+        )  # the first other actor the words name: what the claim is about, by rule
+        if target is not None:
+            claim.target = registry.name_of(target)
         drafts.append(
             Draft(
                 claim=claim,
                 polarity=Polarity.AGAINST if kind_of_claim in _AGAINST else Polarity.NEUTRAL,
                 denies_text="",
                 claimer_key=key,
-                target_key=None,
+                target_key=target,
                 named_in_quote=registry.named_in(key, quote),
                 speaker_in_text=cand.source_antecedent is None and not guessed,
             )
@@ -176,8 +183,50 @@ def _source(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, s
     return name, _ENTITY_KINDS.get(label, "person" if label == "" else "other")
 
 
-def _claim_type(cand: Candidate, lemma: str, lex: Lexicon) -> ClaimType:
-    if cand.denial:
+def _claim_type(
+    cand: Candidate, lemma: str, lex: Lexicon, quote: str, self_talk: bool
+) -> ClaimType:
+    """The claim type from the words, for readers that decide it by rule.
+
+    In order: a denial cue, or a negation the speaker says about itself ("said it does
+    not interfere"), or denying words ("groundless"); then the cue's own type (accuse,
+    warn, promise, urge ...); then the words: "must"/"should" make a demand, "will" about
+    the speaker a commitment and about others a prediction, judging words an opinion.
+    """
+    if cand.denial or _DENIES.search(quote) or (self_talk and _NEGATION.search(quote)):
         return ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
-    return ClaimType(named) if named else ClaimType.ASSERTION
+    if named:
+        return ClaimType(named)
+    if _MUST.search(quote):
+        return ClaimType.DEMAND
+    if _WILL.search(quote):
+        return ClaimType.COMMITMENT if self_talk else ClaimType.PREDICTION
+    if _BLAME.search(quote):
+        return ClaimType.ACCUSATION
+    if _JUDGING.search(quote):
+        return ClaimType.OPINION
+    return ClaimType.ASSERTION
+
+
+_DENIES = re.compile(
+    r"\b(?:groundless|baseless|unfounded|untrue|not true|false accusations?|fabricat\w*|"
+    r"nonsense|smear|reject(?:s|ed)?|den(?:y|ies|ied)|nothing to do with|no evidence|"
+    r"not responsible)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
+_MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.IGNORECASE)
+_WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
+_BLAME = re.compile(
+    r"\b(?:blame[sd]?|fault|failed|lied|lying|illegal(?:ly)?|corrupt\w*|cover(?:ed)?[- ]up|"
+    r"responsible for|to blame|negligen\w*|mislead\w*|dumping|cheat\w*|abus\w*)\b",
+    re.IGNORECASE,
+)
+_JUDGING = re.compile(
+    r"\b(?:shameful|disgrace\w*|outrageous|unacceptable|welcome[sd]?|excellent|terrible|"
+    r"wrong|right|fair|unfair|good|bad|best|worst|great|ridiculous|absurd|reckless|"
+    r"irresponsible|important|vital|disappoint\w*|proud)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b")
