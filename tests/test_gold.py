@@ -11,16 +11,18 @@ from stance.errors import InputError
 from stance.evaluation.gold import COVERAGE, coverage_gaps, load_gold, load_gold_dir, main, problems
 
 GOLD = Path(__file__).parents[1] / "evals" / "gold"
-FILES = sorted(GOLD.glob("*.gold.json"))
+TEST = GOLD / "test"  # the held-out split: written before the new readers ran on it
+FILES = sorted(GOLD.glob("*.gold.json")) + sorted(TEST.glob("*.gold.json"))
 
 
 def test_the_set_has_at_least_twelve_articles_and_covers_every_case() -> None:
     articles = load_gold_dir(GOLD)
     assert len(articles) >= 12
     assert coverage_gaps(articles) == []
-    assert sorted(p.name.removesuffix(".gold.json") for p in FILES) == sorted(
-        p.stem for p in GOLD.glob("*.txt")
-    )
+    for folder in (GOLD, TEST):
+        assert sorted(p.name.removesuffix(".gold.json") for p in folder.glob("*.gold.json")) == (
+            sorted(p.stem for p in folder.glob("*.txt"))
+        )
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -30,6 +32,13 @@ def test_gold_file_is_valid(path: Path) -> None:
     assert article.id == path.name.removesuffix(".gold.json")
     for claim in article.claims:
         assert article.text[claim.start : claim.end] == claim.quote
+
+
+def test_the_held_out_split_has_at_least_eight_articles_and_covers_every_case() -> None:
+    articles = load_gold_dir(TEST)
+    assert len(articles) >= 8
+    assert coverage_gaps(articles) == []
+    assert not {a.id for a in articles} & {a.id for a in load_gold_dir(GOLD)}
 
 
 def test_tagged_cases_are_really_there() -> None:

@@ -22,7 +22,7 @@ PRICES: dict[str, tuple[float, float]] = {
 
 def cost_usd(model: str, usage: Usage) -> float | None:
     """Estimated cost of the tokens used, or None when the model's price is unknown."""
-    if model.startswith("local:"):
+    if model.startswith("local:") or model == "none":  # in-process, or no model at all
         return 0.0
     price = PRICES.get(model.partition(":")[2] or model)
     if price is None:

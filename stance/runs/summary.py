@@ -88,7 +88,7 @@ class BatchSummary:
         if self.rate_limit_wait_s >= 0.05:
             text += f"; {self.rate_limit_wait_s:.1f} s waited for --rpm/--tpm"
         cost = self.cost_usd
-        if self.model is not None and not self.model.startswith(("local:", "none")):
+        if self.model is not None and not self.model.startswith("local:") and self.model != "none":
             text += (
                 "; cost unknown (no price for this model)"
                 if cost is None
