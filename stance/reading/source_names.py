@@ -122,7 +122,8 @@ def mention_at(doc: Document, head: int, lex: Lexicon) -> SourceMention:
     while phrase_last > phrase_first and doc.tokens[phrase_last].pos == "PUNCT":
         phrase_last -= 1
     phrase = doc.token_span(phrase_first, phrase_last)
-    if tok.lower in lex.pronouns or tok.pos == "PRON":
+    shouted = tok.text.isupper() and len(tok.text) > 1  # "US" is a country, not "us"
+    if not shouted and (tok.lower in lex.pronouns or tok.pos == "PRON"):
         span = doc.token_span(head, head)
         return SourceMention(head, span, phrase, tok.text, True)
     named = head
