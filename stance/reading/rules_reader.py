@@ -109,7 +109,7 @@ def read_by_rules(
             alignment=AlignmentStatus.EXACT,
             alignment_score=100.0,
             cue=cand.cue.text,
-            source_span=_span(cand.source),
+            source_span=None if guessed else _span(cand.source),
             cue_span=_span(cand.cue),
             hedged=cand.hedged,
             segment=segment,
