@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from stance.cli.support import injected, prompt_for, reported
+from stance.cli.support import ReaderOption, injected, prompt_for, reported
 from stance.errors import ConfigError, InputError
 from stance.evaluation.gold import GoldArticle
 from stance.schema import Extraction, OutputRecord
@@ -42,13 +42,7 @@ def eval_command(
     model: Annotated[str | None, typer.Option(help="local, local:/x.gguf or openai:NAME")] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint")] = None,
     prompt: Annotated[str | None, typer.Option(help="Prompt name or .yaml path")] = None,
-    reader: Annotated[
-        str | None,
-        typer.Option(
-            help="rules: candidates found by code, no model; pointer: the model decides "
-            "about those candidates; model: the default prompt"
-        ),
-    ] = None,
+    reader: ReaderOption = None,
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the Markdown report here")] = None,
     html: Annotated[

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from stance.cli.support import fail, injected, prompt_for, reported
+from stance.cli.support import ReaderOption, fail, injected, prompt_for, reported
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 
 __all__ = ["extract_command"]
@@ -42,13 +42,7 @@ def extract_command(
             help="Prompt name in prompts/ or a .yaml path (default: see `stance prompts`)"
         ),
     ] = None,
-    reader: Annotated[
-        str | None,
-        typer.Option(
-            help="rules: candidates found by code, no model; pointer: the model decides "
-            "about those candidates; model: the default prompt"
-        ),
-    ] = None,
+    reader: ReaderOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     rpm: Annotated[
         float | None, typer.Option(min=0.01, help="Client-side limit: requests per minute")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from stance.errors import ConfigError, StanceError
 
-__all__ = ["READERS", "fail", "injected", "prompt_for", "reported"]
+__all__ = ["READERS", "ReaderOption", "fail", "injected", "prompt_for", "reported"]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -35,6 +35,13 @@ def injected(ctx: typer.Context) -> dict[str, Any]:
 
 # --reader NAME: the prompt file that defines each reader ("model": the default prompt).
 READERS = {"model": None, "rules": "rules-v1", "pointer": "claims-v5"}
+ReaderOption = Annotated[
+    str | None,
+    typer.Option(
+        help="rules: candidates found by code, no model; pointer: the model decides "
+        "about those candidates; model: the default prompt"
+    ),
+]
 
 
 def prompt_for(reader: str | None, prompt: str | None) -> str | None:
