@@ -79,7 +79,8 @@ eval-gate: model
 		--baseline evals/baseline.json --max-drop 0.02
 	@if [ -f evals/recordings/test.jsonl ]; then \
 		echo "== gold/test (held out), the default reader's recorded responses: reported, no floor"; \
-		$(BIN)/stance eval evals/gold/test --model local --offline; \
+		$(BIN)/stance eval evals/gold/test --model local --offline \
+			--recording evals/recordings/test.jsonl; \
 	else echo "== gold/test has no recording (evals/recordings/test.jsonl): not reported"; fi
 	@echo "== the rules reader on the gold set"
 	$(BIN)/stance eval evals/gold --reader rules --fail-under $(RULES_FLOORS)
