@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from stance.reading.answers import AnswerClaimType
+
 __all__ = [
     "DEFAULT_ORDER",
     "NO_CLAIM",
@@ -25,17 +27,7 @@ __all__ = [
 NO_CLAIM = "none"  # the type that drops a candidate: not a claim of the speaker's
 NO_LINK = "none"  # a denial that answers no claim listed
 NO_TARGET = "issue"  # the claim is about an issue, not an actor listed
-ClaimTypeName = Literal[
-    "none",
-    "assertion",
-    "accusation",
-    "denial",
-    "commitment",
-    "warning",
-    "demand",
-    "prediction",
-    "opinion",
-]
+ClaimTypeName = Literal["none", AnswerClaimType]  # "none": the candidate is no claim
 
 
 class PointerDecision(BaseModel):
