@@ -15,7 +15,7 @@ from stance.errors import ConfigError
 from stance.llm.registry import ClientOptions, open_client, parse_model
 from stance.llm.response_cache import ResponseCache, default_cache_path
 from stance.reading.extractor import Extractor
-from stance.reading.prompts import DEFAULT_PROMPT, load_prompt
+from stance.reading.prompts import default_prompt, load_prompt
 from stance.schema import Article, Extraction
 
 __all__ = ["ClientOptions", "build_extractor", "extract", "make_extractor"]
@@ -38,7 +38,7 @@ def build_extractor(
     the reader that asks no model); ``cache`` is the response cache to read and write
     (None: every call goes to the model).
     """
-    template = load_prompt(prompt) if prompt else load_prompt()
+    template = load_prompt(prompt)
     if template.reader == "rules":
         if model not in (None, "none"):
             raise ConfigError(f"the {template.name} reader asks no model: drop --model {model}")
@@ -51,7 +51,7 @@ def make_extractor(
     model: str | None = None,
     *,
     base_url: str | None = None,
-    prompt: str = DEFAULT_PROMPT,
+    prompt: str | None = None,
     cache: bool = True,
     cache_path: Path | None = None,
 ) -> Extractor:
@@ -65,12 +65,12 @@ def extract(
     *,
     model: str | None = None,
     base_url: str | None = None,
-    prompt: str = DEFAULT_PROMPT,
+    prompt: str | None = None,
     cache: bool = True,
     article_id: str = "article",
 ) -> Extraction:
     """Extract one article; the model is loaded once per process and reused."""
-    key = (model or "", base_url, prompt, "cache" if cache else None)
+    key = (model or "", base_url, prompt or default_prompt(), "cache" if cache else None)
     with _LOCK:
         if key not in _EXTRACTORS:
             _EXTRACTORS[key] = make_extractor(model, base_url=base_url, prompt=prompt, cache=cache)

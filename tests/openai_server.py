@@ -325,7 +325,11 @@ def stance_env(tmp: Path, key: str = "sk-test-loopback", **extra: str) -> dict[s
     """The environment of a CLI run: throwaway cache and models, fast transport retries."""
     import os
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STANCE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "STANCE_")) or k == "STANCE_PROMPT"  # a pinned reader
+    }
     env.update(
         OPENAI_API_KEY=key,
         STANCE_CACHE_DIR=str(tmp / "cache"),

@@ -8,6 +8,8 @@ from test_pipeline import ScriptedModel, claim, run
 from stance.reading.speakers import named_speaker, speakers_named_in
 from stance.schema import Span
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 
 def speaker(paragraph: str, quote: str) -> str | None:
     start = paragraph.index(quote)

@@ -27,6 +27,8 @@ from typer.testing import CliRunner, Result
 from stance.cli import app
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
 
 QUELL = "We will not pay a cent more until the dredging is finished"

@@ -12,6 +12,8 @@ from test_cli import _env as _env  # autouse: a private cache and no real keys
 
 from stance.schema import Extraction
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 
 @pytest.fixture
 def articles(tmp_path: Path) -> list[str]:

@@ -22,6 +22,8 @@ from stance.batchfile import parse_custom_id
 from stance.cli import app
 from stance.schema import REJECTED_NOT_FOUND, ErrorRecord, Extraction, OutputRecord, parse_record
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
 URL = ["--base-url", "http://fake.test/v1"]
 server = test_integration.server  # llama.cpp's server on loopback, for the slow round trip

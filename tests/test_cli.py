@@ -15,6 +15,8 @@ from stance.errors import ModelNotAvailableError
 from stance.reading.prompts import load_prompt
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 MODEL = ["--model", "openai:fake", "--base-url", "http://fake.test/v1"]
 
 HARBOUR = """Harbour talks collapse

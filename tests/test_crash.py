@@ -10,9 +10,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from openai_server import STANCE, running, stance_env
 
 from stance.schema import Extraction, parse_record
+
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
 
 SPEAKERS = ["Marta Quell", "Tomas Brandt", "Rena Holt", "Ivo Marsh", "Lena Vogt", "Piet Adler"]
 

@@ -19,6 +19,8 @@ from stance.cli import app
 from stance.evaluation.gold import GoldActor, GoldArticle
 from stance.schema import ActorKind, Attribution, ClaimType
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 
 @pytest.fixture
 def gold_dir(tmp_path: Path) -> Path:

@@ -16,6 +16,8 @@ from openai_server import INVENTED, get, run_stance, running, stance_env
 
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 ARTICLES = {
     "harbour": "Harbour talks collapse\n\n"
     "“We will not pay a cent more until the dredging is finished,” Marta Quell said.\n\n"

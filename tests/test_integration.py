@@ -100,10 +100,22 @@ def test_embedded_model_through_the_python_api() -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", provenance.prompt.hash)
     assert provenance.parameters["temperature"] == 0.0
     assert provenance.parameters["seed"] == seed
-    assert provenance.usage.calls >= 2  # one per paragraph, nothing from a cache
+    assert provenance.usage.calls >= 2  # one per candidate, nothing from a cache
     assert provenance.usage.cached_calls == 0
     assert provenance.usage.completion_tokens > 0
     assert Extraction.model_validate_json(extraction.model_dump_json()) == extraction
+    # The default reader's speakers, spans, types and links are code's: they hold on every
+    # CPU, whatever the model answers. The model's topics are bounded by the schema.
+    names = {a.id: a.name for a in extraction.actors}
+    by_quote = {c.quote: c for c in extraction.claims}
+    boats = by_quote[
+        "Our boats have stayed in port for six weeks while Portuguese trawlers kept fishing"
+    ]
+    assert names[boats.claimer] == "Daniel Robles"
+    denial = next(c for c in extraction.claims if "catch limits" in c.quote)
+    assert names[denial.claimer] == "Portugal" and denial.type.value == "denial"
+    assert denial.denies == boats.id
+    assert all(len(c.topic) <= 60 for c in extraction.claims)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from stance.reading.extractor import Extractor
 from stance.reading.segments import MAX_SEGMENT_CHARS, split_segments
 from stance.schema import Article, ClaimType, Extraction
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 
 @cache
 def long_run() -> tuple[str, dict[str, Any], Extraction, int]:

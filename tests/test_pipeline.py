@@ -28,6 +28,8 @@ from stance.schema import (
     Extraction,
 )
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 _PARAGRAPH = re.compile(r"PARAGRAPH:\n<<<\n(.*)\n>>>", re.DOTALL)
 REASK_MARKER = "not exact copies"
 Answer = list[dict[str, Any]] | str  # claims, or raw (invalid) content

@@ -14,6 +14,8 @@ from stance.llm.response_cache import ResponseCache
 from stance.reading.extractor import Extractor
 from stance.reading.prompts import load_prompt
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
 TEXT = "Quota row\n\n“The quota is fair,” Ana Lima said.\n\n“It is robbery,” Joe Park said."
 
 

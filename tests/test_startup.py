@@ -46,6 +46,9 @@ def run_stance(
     return result, imported
 
 
+pytestmark = pytest.mark.usefixtures("paragraph_reader")
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     clean = {

@@ -41,7 +41,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> list[OutputRecord]:
     inputs = [str(folder / n) for n in ("bridge.txt", "harbour.txt", "empty.txt")]
     result = invoke(
         fake, "extract", *inputs, "--model", "openai:fake", "--base-url", "http://fake.test/v1",
-        "--cache", str(folder / "cache.sqlite"), "-o", str(out),
+        "--prompt", "claims-v2", "--cache", str(folder / "cache.sqlite"), "-o", str(out),
     )  # fmt: skip
     assert result.exit_code == 1, result.output  # the empty file failed
     found = by_id(out)

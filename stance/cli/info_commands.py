@@ -56,7 +56,7 @@ def schema_command() -> None:
 
 def prompts_command() -> None:
     """List the prompt templates with version and hash."""
-    from stance.reading.prompts import DEFAULT_PROMPT, list_prompts, load_prompt
+    from stance.reading.prompts import default_prompt, list_prompts, load_prompt
 
     names = list_prompts()
     if not names:
@@ -67,5 +67,5 @@ def prompts_command() -> None:
         except StanceError as exc:
             typer.echo(f"{name}\tINVALID\t{exc}")
             continue
-        mark = "\t(default)" if name == DEFAULT_PROMPT else ""
+        mark = "\t(default)" if name == default_prompt() else ""
         typer.echo(f"{name}\t{template.name}@{template.version}\t{template.sha256[:12]}{mark}")

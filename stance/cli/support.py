@@ -34,12 +34,16 @@ def injected(ctx: typer.Context) -> dict[str, Any]:
 
 
 # --reader NAME: the prompt file that defines each reader ("model": the default prompt).
-READERS = {"model": None, "rules": "rules-v1", "pointer": "claims-v5"}
+READERS = {
+    "model": None, "rules": "rules-v1", "pointer": "claims-v5", "questions": "claims-v7",
+    "paragraph": "claims-v2",
+}  # fmt: skip
 ReaderOption = Annotated[
     str | None,
     typer.Option(
         help="rules: candidates found by code, no model; pointer: the model decides "
-        "about those candidates; model: the default prompt"
+        "about those candidates in windows; questions: one question per candidate; "
+        "paragraph: the model copies claims out of each paragraph; model: the default prompt"
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""Readers that start from candidates found by code: ``rules`` (no model) and ``pointer``.
+"""Readers that start from candidates found by code: ``rules`` (no model), ``pointer`` and
+``questions``.
 
 One parse, one candidate pass, then (pointer only) one model call per window of paragraphs
 to decide about the candidates by number. A window whose call fails keeps the rules'
@@ -15,6 +16,7 @@ from stance.reading.document import parse
 from stance.reading.merge import Draft
 from stance.reading.pointer_reader import Ask, decide, windows
 from stance.reading.prompts import PromptTemplate
+from stance.reading.question_reader import ask_each
 from stance.reading.rules_reader import read_by_rules
 from stance.reading.segments import Segment
 from stance.schema import Rejected, SegmentError
@@ -42,6 +44,9 @@ def read_candidates(
     if prompt.reader == "rules" or ask is None:
         reading.drafts = found.drafts
         return reading
+    if prompt.reader == "questions":
+        _ask_each(found.drafts, segments, registry, prompt, ask, reading)
+        return reading
     for window in windows(found.drafts, segments, prompt.window):
         try:
             reading.drafts += decide(
@@ -58,3 +63,26 @@ def read_candidates(
             )
             reading.drafts += window.drafts
     return reading
+
+
+def _ask_each(
+    drafts: list[Draft],
+    segments: list[Segment],
+    registry: ActorRegistry,
+    prompt: PromptTemplate,
+    ask: Ask,
+    reading: CandidateReading,
+) -> None:
+    """The questions reader: one call per candidate. A failed call keeps code's reading of
+    that candidate and says so; the others are still asked."""
+    for draft in drafts:
+        try:
+            reading.drafts += ask_each([draft], segments, registry, prompt, ask, reading.drafts)
+        except ExtractionError as exc:
+            reading.errors.append(
+                SegmentError(
+                    segment=draft.claim.segment,
+                    message=f"{exc} (the rules' reading of the candidate is kept)",
+                )
+            )
+            reading.drafts.append(draft)

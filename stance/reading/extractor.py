@@ -88,7 +88,7 @@ class Extractor:
         segments = split_segments(text)
         registry = ActorRegistry()
         reading = _Reading()
-        if self.prompt.reader in ("rules", "pointer"):
+        if self.prompt.reader in ("rules", "pointer", "questions"):
             from stance.reading.candidate_pipeline import read_candidates
 
             def ask(messages: list[dict[str, str]], model: type[T]) -> T:

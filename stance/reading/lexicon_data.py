@@ -38,6 +38,7 @@ class Lexicon:
     person_pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     claim_types: dict[str, str]  # cue lemma -> claim type (assertion when absent)
+    institutions: frozenset[str] = frozenset()  # "the company" as the speaker's own body
 
     @property
     def clause_verbs(self) -> frozenset[str]:
@@ -85,6 +86,7 @@ def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
             for lemma in lemmas or ()
         },
         group_pronouns=_words(pronouns.get("group")),
+        institutions=_words(data.get("institutions")),
     )
 
 

@@ -31,12 +31,13 @@ __all__ = [
     "PromptTemplate",
     "Reader",
     "Shot",
+    "default_prompt",
     "list_prompts",
     "load_prompt",
     "prompts_dir",
 ]
 
-DEFAULT_PROMPT = "claims-v2"
+DEFAULT_PROMPT = "claims-v7"
 Message = dict[str, str]
 
 
@@ -53,8 +54,9 @@ class PromptExample(BaseModel):
 
 # How a prompt file's reader works: "paragraph" asks the model to copy claims out of each
 # paragraph (claims@2..4); "rules" asks no model and keeps the candidates code finds;
-# "pointer" shows the model those candidates, numbered, and takes its decisions by number.
-Reader = Literal["paragraph", "rules", "pointer"]
+# "pointer" shows the model those candidates, numbered, and takes its decisions by number;
+# "questions" asks one short question per candidate (type, what it denies, topic, stance).
+Reader = Literal["paragraph", "rules", "pointer", "questions"]
 
 
 class Shot(BaseModel):
@@ -82,6 +84,7 @@ class _PromptFile(BaseModel):
     window: int = 3  # pointer reader: paragraphs read per call
     decision_order: list[str] = ["speaker", "type", "hedged", "stance", "target", "denies"]
     show_type: bool = True  # pointer reader: show code's type guess in each candidate line
+    follow_up: str = ""  # questions reader: the question asked of a denial (none: code links)
 
 
 def prompts_dir() -> Path:
@@ -108,6 +111,7 @@ class PromptTemplate:
     window: int = 3
     decision_order: tuple[str, ...] = ("speaker", "type", "hedged", "stance", "target", "denies")
     show_type: bool = True
+    follow_up: str = ""
 
     @property
     def info(self) -> PromptInfo:
@@ -145,10 +149,19 @@ class PromptTemplate:
         """Prefix plus the paragraph's user turn; unknown context keys render as empty."""
         values = {
             "lead": "", "previous": "", "speakers": "", "last_person": "",
-            "actors": "", "candidates": "", "claims": "", **context,
+            "actors": "", "candidates": "", "claims": "", "speaker": "", "cue": "",
+            "words": "", **context,
         }  # fmt: skip
         user = self._render(self.user_template, paragraph=paragraph, **values)
         return [*self.prefix(), {"role": "user", "content": user}]
+
+    def follow_up_messages(
+        self, messages: list[Message], answer: str, **context: str
+    ) -> list[Message]:
+        """The conversation so far, the model's answer, and the follow-up question."""
+        question = self._render(self.follow_up, **context)
+        reply = {"role": "assistant", "content": answer}
+        return [*messages, reply, {"role": "user", "content": question}]
 
     def reask(self, quotes: list[str]) -> str:
         return self._render(self.reask_template, quotes=quotes)
@@ -164,8 +177,16 @@ def _validate_examples(path: Path, data: _PromptFile) -> None:
                 )
 
 
-def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
-    """Load ``prompts/<name>.yaml`` (or a file path) and check its few-shot examples."""
+def default_prompt() -> str:
+    """$STANCE_PROMPT, else ``DEFAULT_PROMPT``: a batch job or a CI step can pin its reader
+    (``STANCE_PROMPT=claims-v2`` keeps the paragraph reader) without passing --prompt."""
+    return os.environ.get("STANCE_PROMPT") or DEFAULT_PROMPT
+
+
+def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
+    """Load ``prompts/<name>.yaml`` (or a file path; None: ``default_prompt()``) and check
+    its few-shot examples."""
+    name_or_path = name_or_path or default_prompt()
     candidate = Path(name_or_path)
     if candidate.suffix in {".yaml", ".yml"} and candidate.exists():
         path = candidate
@@ -185,9 +206,10 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
     if data.reader == "paragraph" and not (data.system and data.reask):
         raise PromptError(f"{path}: a paragraph reader needs system and reask templates")
     digest = hashlib.sha256(raw)
-    if data.reader == "pointer" and not data.system:
-        raise PromptError(f"{path}: a pointer reader needs a system message")
-    if data.reader in ("rules", "pointer"):  # candidates come from the lexicon: it is versioned
+    if data.reader in ("pointer", "questions") and not data.system:
+        raise PromptError(f"{path}: a {data.reader} reader needs a system message")
+    # candidates come from the lexicon: it is versioned with the prompt
+    if data.reader in ("rules", "pointer", "questions"):
         digest.update(files("stance").joinpath("data/lexicon.yaml").read_bytes())
     template = PromptTemplate(
         name=data.name,
@@ -204,6 +226,7 @@ def load_prompt(name_or_path: str = DEFAULT_PROMPT) -> PromptTemplate:
         window=data.window,
         decision_order=tuple(data.decision_order),
         show_type=data.show_type,
+        follow_up=data.follow_up,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

@@ -98,7 +98,10 @@ def read_by_rules(
             or registry.named_in(key, quote)
             or (not quoted and bool(_PRONOUN_SUBJECT.match(quote)))
         )
-        kind_of_claim = _claim_type(cand, lemma_at.get(cand.cue.start, ""), lex, quote, self_talk)
+        phrase = cand.source_phrase.text if cand.source_phrase else ""
+        side = {key} | {k for k in registry.actor_keys() if phrase and registry.named_in(k, phrase)}
+        voice = _voice(doc, span, quoted, self_talk, side, registry, lex)
+        kind_of_claim = _claim_type(cand, lemma_at.get(cand.cue.start, ""), lex, quote, voice)
         claim = Claim(
             id="",
             claimer=key,
@@ -114,8 +117,6 @@ def read_by_rules(
             hedged=cand.hedged,
             segment=segment,
         )
-        phrase = cand.source_phrase.text if cand.source_phrase else ""
-        side = {key} | {k for k in registry.actor_keys() if phrase and registry.named_in(k, phrase)}
         target = next(
             (k for k in registry.actor_keys() if k != key and registry.named_in(k, quote)), None
         )  # the first other actor the words name: what the claim is about, by rule
@@ -227,32 +228,92 @@ def _source(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, s
     return name, _ENTITY_KINDS.get(label, "person" if label == "" else "other")
 
 
-def _claim_type(
-    cand: Candidate, lemma: str, lex: Lexicon, quote: str, self_talk: bool
-) -> ClaimType:
+@dataclass(frozen=True)
+class _Voice:
+    """Who the words are about, as far as code can tell."""
+
+    self_talk: bool  # the speaker talks about itself ("we will", "said it would")
+    quoted: bool  # direct speech: "would" there is a conditional, not a reported "will"
+    other_subject: bool  # another actor is named where the subject stands
+
+
+def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _Voice) -> ClaimType:
     """The claim type from the words, for readers that decide it by rule.
 
     In order: a denial cue, or a negation the speaker says about itself ("said it does
     not interfere"), or denying words ("groundless"); then the cue's own type (accuse,
-    warn, promise, urge ...); then the words: "must"/"should" make a demand, "will" about
-    the speaker a commitment and about others a prediction, judging words an opinion.
+    warn, promise, urge ...); then the words: "must"/"should" make a demand; a condition
+    with a consequence ("if ..., we will", "unless ...") a warning; a future ("will", and
+    in reported speech "would") a commitment when the speaker speaks of itself and a
+    prediction otherwise; blaming words, or another actor as the subject of a past or
+    present deed, an accusation; judging words an opinion.
     """
-    if cand.denial or _DENIES.search(quote) or (self_talk and _NEGATION.search(quote)):
+    if cand.denial or _DENIES.search(quote) or (voice.self_talk and _NEGATION.search(quote)):
         return ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
     if named:
         return ClaimType(named)
     if _MUST.search(quote):
         return ClaimType.DEMAND
-    if _WILL.search(quote):
-        return ClaimType.COMMITMENT if self_talk else ClaimType.PREDICTION
-    if _BLAME.search(quote):
+    future = _WILL.search(quote) or (not voice.quoted and _WOULD.search(quote))
+    if future and _CONDITION.search(quote):
+        return ClaimType.WARNING
+    if future or _PLANS.search(quote):
+        return ClaimType.COMMITMENT if voice.self_talk else ClaimType.PREDICTION
+    if _BLAME.search(quote) or (voice.other_subject and not voice.self_talk):
         return ClaimType.ACCUSATION
     if _JUDGING.search(quote):
         return ClaimType.OPINION
     return ClaimType.ASSERTION
 
 
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_ACTOR_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_DEFINITE = frozenset({"the", "its", "our", "their", "his", "her"})
+
+
+def _voice(
+    doc: Document,
+    span: Span,
+    quoted: bool,
+    self_talk: bool,
+    side: set[str],
+    registry: ActorRegistry,
+    lex: Lexicon,
+) -> _Voice:
+    """Who the words' first subject is: the speaker's side, or another actor.
+
+    The speaker's side: a first-person pronoun; in reported speech "it"/"they"/"he"/"she",
+    an actor of the side, or a definite institution ("the company", "its board"). Another
+    actor: a named entity outside the side ("Oslo had set ...").
+    """
+    subject = next(
+        (t for t in doc.tokens if span.start <= t.start < span.end and t.dep in _SUBJECT_DEPS),
+        None,
+    )
+    if subject is None:
+        return _Voice(self_talk=self_talk, quoted=quoted, other_subject=False)
+    words = doc.text[doc.tokens[subject.left].start : doc.tokens[subject.right].end]
+    lowered = words.lower().split()
+    pronoun = subject.lower in {"we", "i"} or (not quoted and subject.lower in lex.pronouns)
+    institution = (
+        not quoted and len(lowered) <= 4 and lowered[0] in _DEFINITE
+        and subject.lower in lex.institutions
+    )  # fmt: skip
+    own = pronoun or institution or any(registry.named_in(k, words) for k in side)
+    named_other = any(
+        e.label in _ACTOR_ENTITIES and subject.start <= e.start < doc.tokens[subject.right].end
+        for e in doc.entities
+    ) or any(k not in side and registry.named_in(k, words) for k in registry.actor_keys())
+    return _Voice(self_talk=self_talk or own, quoted=quoted, other_subject=named_other and not own)
+
+
+_WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:if|unless|without)\b", re.IGNORECASE)
+_PLANS = re.compile(
+    r"\b(?:plans? to|intends? to|(?:is|are|was|were) ready to|(?:is|are|was|were) prepared to)\b",
+    re.IGNORECASE,
+)
 _DENIES = re.compile(
     r"\b(?:groundless|baseless|unfounded|untrue|not true|false accusations?|fabricat\w*|"
     r"nonsense|smear|reject(?:s|ed)?|den(?:y|ies|ied)|nothing to do with|no evidence|"

@@ -1,0 +1,115 @@
+"""The questions reader (claims@7): code finds the candidates and decides their speakers and
+types, the model answers one short question per candidate (topic, stance), and a denial gets a
+second question: which earlier claim it rejects.
+
+The model here is a fake that answers fixed answers, so these tests pin what code does with
+them: what the model may change, how a link is checked, what is kept when a call fails.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fake_provider import fake_model
+from openai.types.chat import ChatCompletion
+from test_readers import APPOSITIONS, claim_by, completion, rules
+
+from stance.api import build_extractor
+from stance.schema import Article, Extraction, Polarity
+
+
+def questions(answer: Any, prompt: str = "claims-v7") -> tuple[Extraction, list[dict[str, Any]]]:
+    requests: list[dict[str, Any]] = []
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        requests.append(kwargs)
+        return answer(kwargs)
+
+    extractor = build_extractor(fake_model("questions", create), prompt=prompt)
+    return extractor.extract(Article(id="t", text=APPOSITIONS)), requests
+
+
+def schema_of(request: dict[str, Any]) -> dict[str, Any]:
+    return dict(request["response_format"]["json_schema"]["schema"])
+
+
+def is_follow_up(request: dict[str, Any]) -> bool:
+    return "denies" in schema_of(request)["properties"]
+
+
+def test_the_model_gives_topic_and_stance_and_code_keeps_spans_speakers_and_types() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        if is_follow_up(request):
+            return completion(json.dumps({"denies": "none"}))
+        return completion(json.dumps({"about": "grain prices", "stance": "against"}))
+
+    result, requests = questions(answer)
+    reference = rules(APPOSITIONS)
+
+    # one question per candidate; claims@7 asks no follow-up: denial links are code's
+    assert len(requests) == len(reference.claims)
+    assert [c.denies is None for c in result.claims] == [c.denies is None for c in reference.claims]
+    assert [(c.quote, c.type, c.cue) for c in result.claims] == [
+        (c.quote, c.type, c.cue) for c in reference.claims
+    ]
+    assert [claim_by(result, c.quote)[0] for c in result.claims] == [
+        claim_by(reference, c.quote)[0] for c in reference.claims
+    ]
+    assert all(c.topic == "grain prices" for c in result.claims)
+    assert {s.polarity for s in result.stances} == {Polarity.AGAINST}
+    # the topic is bounded by the schema, so a small model cannot ramble
+    assert schema_of(requests[0])["properties"]["about"]["maxLength"] <= 60
+    # no quote is generated: every claim is the text at its offsets
+    for claim in result.claims:
+        assert claim.quote == result.text[claim.span.start : claim.span.end]
+
+
+def test_a_denial_is_asked_which_earlier_claim_it_rejects() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        if is_follow_up(request):
+            return completion(json.dumps({"denies": "C1"}))
+        return completion(json.dumps({"about": "grain", "stance": "neutral"}))
+
+    result, requests = questions(answer, prompt="claims-v8")
+
+    follow_ups = [r for r in requests if is_follow_up(r)]
+    assert len(follow_ups) == 1, "only the denial gets a second question"
+    offered = follow_ups[0]["messages"][-1]["content"]
+    assert "C1 Anna Holt" in offered and "dumping cheap grain" in offered
+    assert schema_of(follow_ups[0])["properties"]["denies"]["enum"] == ["none", "C1"]
+    accusation = claim_by(result, "dumping cheap grain")[1]
+    assert claim_by(result, "the claim")[1].denies == accusation.id
+    assert result.provenance.prompt.version == "8"
+
+
+def test_a_denial_that_answers_none_is_linked_by_code_or_left_unlinked() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        if is_follow_up(request):
+            return completion(json.dumps({"denies": "none"}))
+        return completion(json.dumps({"about": "grain", "stance": "neutral"}))
+
+    result, _ = questions(answer, prompt="claims-v8")
+
+    denial = claim_by(result, "the claim")[1]
+    if denial.denies is not None:  # code's own link: an earlier claim of another actor
+        linked = next(c for c in result.claims if c.id == denial.denies)
+        assert linked.claimer != denial.claimer
+        assert linked.span.start < denial.span.start
+
+
+def test_a_failed_call_keeps_the_rules_reading_of_that_candidate_only() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        if any("WORDS: “Borduria of dumping" in m["content"] for m in request["messages"]):
+            return completion("not json")  # every try, re-asks included
+        if is_follow_up(request):
+            return completion(json.dumps({"denies": "none"}))
+        return completion(json.dumps({"about": "x", "stance": "favor"}))
+
+    result, _ = questions(answer)
+    reference = rules(APPOSITIONS)
+
+    assert [c.quote for c in result.claims] == [c.quote for c in reference.claims]
+    assert len(result.errors) == 1 and "rules' reading" in result.errors[0].message
+    # the candidates after the failed one were still asked
+    assert claim_by(result, "the plan was dead")[1].topic == "x"
