@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from stance.reading.actors import ActorRegistry, country_of
+from stance.reading.actors import lexicon as places
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
 from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
@@ -100,7 +101,7 @@ def read_by_rules(
         )
         phrase = cand.source_phrase.text if cand.source_phrase else ""
         side = {key} | {k for k in registry.actor_keys() if phrase and registry.named_in(k, phrase)}
-        voice = _voice(doc, span, quoted, self_talk, side, registry, lex)
+        voice = _voice(doc, span, quoted, self_talk, side, phrase, registry, lex)
         kind_of_claim = _claim_type(cand, lemma_at.get(cand.cue.start, ""), lex, quote, voice)
         claim = Claim(
             id="",
@@ -278,6 +279,7 @@ def _voice(
     quoted: bool,
     self_talk: bool,
     side: set[str],
+    phrase: str,
     registry: ActorRegistry,
     lex: Lexicon,
 ) -> _Voice:
@@ -300,7 +302,12 @@ def _voice(
         not quoted and len(lowered) <= 4 and lowered[0] in _DEFINITE
         and subject.lower in lex.institutions
     )  # fmt: skip
-    own = pronoun or institution or any(registry.named_in(k, words) for k in side)
+    # "Spanish Fisheries Minister Daniel Robles said Madrid would ask ...": Madrid is his side
+    home = {country_of(w) or places().demonym.get(w.lower()) for w in phrase.split()} - {None}
+    own = (
+        pronoun or institution or any(registry.named_in(k, words) for k in side)
+        or country_of(words) in home
+    )  # fmt: skip
     named_other = any(
         e.label in _ACTOR_ENTITIES and subject.start <= e.start < doc.tokens[subject.right].end
         for e in doc.entities
