@@ -74,7 +74,7 @@ test: model browser lint
 # The rules reader runs live (no model, about 0.3 s an article); its floors sit below the
 # figures in the README, with room for spaCy's arithmetic to differ by CPU.
 RULES_FLOORS ?= claim_f1=0.7,attribution_f1=0.65,grounding_rate=0.99
-POLNEAR_FLOORS ?= claim_f1=0.7,source_named_accuracy=0.88
+POLNEAR_FLOORS ?= claim_f1=0.68,source_named_accuracy=0.88
 POLNEAR_TRAIN := ../shared/benchmarks/polnear/train
 
 eval-gate: model

@@ -86,6 +86,28 @@ def test_demo_request_belongs_to_robles_without_a_said_prefix() -> None:
     assert claim_by(result, "built on guesswork")[0] == "Ana Pacheco"
 
 
+PIECES = """Quell says harbour fees are far too high
+
+“We will not sign this year,” Marta Quell said. “The fees are still too high.”
+
+Tomas Brandt welcomed the delay. He said the port authority had hidden its dredging costs.
+"""
+
+
+def test_each_quoted_piece_is_a_claim_and_no_span_holds_its_cue() -> None:
+    result = rules(PIECES)
+
+    assert claim_by(result, "We will not sign")[0] == "Marta Quell"
+    assert claim_by(result, "The fees are still too high")[0] == "Marta Quell"
+    assert claim_by(result, "hidden its dredging costs")[0] == "Tomas Brandt"
+    for claim in result.claims:
+        assert "said" not in claim.quote, claim.quote
+        assert "far too high" not in claim.quote  # nothing is read from the headline
+    # "welcomed the delay" names a thing, not words said: listed as rejected, with the reason
+    (thing,) = [r for r in result.rejected if r.quote == "the delay"]
+    assert "not words said" in thing.reason
+
+
 def test_rules_reader_refuses_a_model() -> None:
     with pytest.raises(ConfigError, match="asks no model"):
         build_extractor("openai:gpt-4o-mini", prompt="rules-v1")

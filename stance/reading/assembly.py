@@ -39,15 +39,13 @@ def assemble(
     provenance: Provenance,
     checks: bool = True,
 ) -> Extraction:
-    """Merge the drafts into the record. ``checks`` are the repairs a model's reading
-    needs (headline, narration, the speaker the text names beside a quote); candidates
-    found by code already carry their cue and source, so the rules reader skips them."""
+    """Merge the drafts into the record. A claim read from the headline is set aside for
+    every reader. ``checks`` are the repairs a model's reading needs (narration, the
+    speaker the text names beside a quote); candidates found by code already carry their
+    cue and source, so the readers that start from them skip these."""
     kept = []
     named: dict[str, bool] = {}  # actor key -> named somewhere in the article
     for draft in drafts:
-        if not checks:
-            kept.append(_with_names(draft, registry))
-            continue
         if is_headline(segments[draft.claim.segment]):
             rejected.append(
                 Rejected(
@@ -57,6 +55,9 @@ def assemble(
                     reason="in the headline: the article's summary, attributed in full below",
                 )
             )
+            continue
+        if not checks:
+            kept.append(_with_names(draft, registry))
             continue
         paragraph = segments[draft.claim.segment].span
         direct = draft.claim.attribution is Attribution.DIRECT

@@ -18,7 +18,7 @@ from stance.reading.pointer_reader import Ask, decide, windows
 from stance.reading.prompts import PromptTemplate
 from stance.reading.question_reader import ask_each
 from stance.reading.rules_reader import read_by_rules
-from stance.reading.segments import Segment
+from stance.reading.segments import Segment, is_headline
 from stance.schema import Rejected, SegmentError
 
 __all__ = ["CandidateReading", "read_candidates"]
@@ -76,6 +76,9 @@ def _ask_each(
     """The questions reader: one call per candidate. A failed call keeps code's reading of
     that candidate and says so; the others are still asked."""
     for draft in drafts:
+        if is_headline(segments[draft.claim.segment]):
+            reading.drafts.append(draft)  # set aside by assembly with its reason: not asked
+            continue
         try:
             reading.drafts += ask_each([draft], segments, registry, prompt, ask, reading.drafts)
         except ExtractionError as exc:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stance.reading.actors import ActorRegistry, country_of
 from stance.reading.actors import lexicon as places
@@ -67,13 +67,24 @@ def read_by_rules(
     drafts: list[Draft] = []
     rejected: list[Rejected] = []
     sides: dict[int, set[str]] = {}  # draft -> the actors it speaks for
-    for cand in find_candidates(doc, lex):
+    for cand in _one_per_part(find_candidates(doc, lex)):
         segment = max(0, bisect_right(starts, cand.content.start) - 1)
         span = _quote_span(doc.text, cand)
         quote = doc.text[span.start : span.end]
+        quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
+        if not quoted and not cand.denial and _bare_object(doc, span):
+            rejected.append(
+                Rejected(
+                    quote=quote,
+                    speaker=cand.source.text if cand.source else "",
+                    reason="a thing named, not words said: the cue's object has no verb "
+                    '("welcomed the deal", "discussed talks")',
+                    segment=segment,
+                )
+            )
+            continue
         name, kind = _source(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
-        quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
         guessed = key is None and quoted
         if guessed:
             # a quotation whose cue has no readable subject: the last person quoted, the
@@ -166,6 +177,33 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
             denial.denied = chosen
+
+
+def _one_per_part(candidates: list[Candidate]) -> list[Candidate]:
+    """“A,” she said, “B.” and a quotation carried on into the next paragraph are one
+    attribution with several pieces (PolNeAR labels them so), but each piece is a claim of
+    its own: a claim's span must not hold the "she said" between two pieces. On the gold set
+    this raised attribution F1 0.760 → 0.802; on 200 PolNeAR train articles it cost F1
+    0.740 → 0.714 (the second piece has no PolNeAR content of its own to pair with)."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        if len(cand.content_parts) < 2:
+            out.append(cand)
+            continue
+        out.extend(replace(cand, content=p, content_parts=(p,)) for p in cand.content_parts)
+    return out
+
+
+_BARE_WORDS = (
+    2  # a verbless object this short names a thing ("the deal"); 3-4 words cost PolNeAR recall
+)
+
+
+def _bare_object(doc: Document, span: Span) -> bool:
+    """Reported words that are a short noun phrase with no verb: what the speaker spoke
+    about or acted on, not what they said."""
+    tokens = [t for t in doc.tokens if span.start <= t.start < span.end and t.pos != "PUNCT"]
+    return len(tokens) <= _BARE_WORDS and not any(t.pos in {"VERB", "AUX"} for t in tokens)
 
 
 def _span(span: TextSpan | None) -> Span | None:
