@@ -340,10 +340,12 @@ def _voice(
         not quoted and len(lowered) <= 4 and lowered[0] in _DEFINITE
         and subject.lower in lex.institutions
     )  # fmt: skip
+    # what the speaker owns speaks for it: "its systems had not been hacked", "our factories"
+    owned = lowered[0] in {"our", "my"} or (not quoted and lowered[0] == "its")
     # "Spanish Fisheries Minister Daniel Robles said Madrid would ask ...": Madrid is his side
     home = {country_of(w) or places().demonym.get(w.lower()) for w in phrase.split()} - {None}
     own = (
-        pronoun or institution or any(registry.named_in(k, words) for k in side)
+        pronoun or institution or owned or any(registry.named_in(k, words) for k in side)
         or country_of(words) in home
     )  # fmt: skip
     named_other = any(
