@@ -10,14 +10,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from openai.types.chat import ChatCompletion
+
 from stance.errors import ConfigError
 from stance.llm.client import ChatCreate, StructuredClient
 from stance.llm.registry import ClientOptions, ModelChoice, Provider, register_provider
 from stance.llm.response_cache import ResponseCache
 
-__all__ = ["fake_model"]
+__all__ = ["completion", "fake_model"]
 
 _CREATES: dict[str, ChatCreate] = {}
+
+
+def completion(content: str) -> ChatCompletion:
+    """An OpenAI chat completion whose answer is ``content``: what a fake ``create`` returns."""
+    return ChatCompletion.model_validate(
+        {
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "x",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60},
+        }
+    )
 
 
 def fake_model(name: str, create: ChatCreate) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fake_provider import fake_model
+from fake_provider import completion, fake_model
 from openai.types.chat import ChatCompletion
 
 from stance.api import build_extractor
@@ -60,25 +60,6 @@ def claim(
         "stance": "against" if type in ("accusation", "denial") else "neutral",
         "denies": denies,
     }
-
-
-def completion(content: str) -> ChatCompletion:
-    return ChatCompletion.model_validate(
-        {
-            "id": "chatcmpl-test",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "x",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60},
-        }
-    )
 
 
 class ScriptedModel:

@@ -9,11 +9,12 @@ them: what the model may change, how a link is checked, what is kept when a call
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from fake_provider import fake_model
+from fake_provider import completion, fake_model
 from openai.types.chat import ChatCompletion
-from test_readers import APPOSITIONS, claim_by, completion, rules
+from test_readers import APPOSITIONS, claim_by, rules
 
 from stance.api import build_extractor
 from stance.schema import Article, Extraction, Polarity
@@ -38,13 +39,21 @@ def is_follow_up(request: dict[str, Any]) -> bool:
     return "denies" in schema_of(request)["properties"]
 
 
-def test_the_model_gives_topic_and_stance_and_code_keeps_spans_speakers_and_types() -> None:
+def fixed(
+    about: str, stance: str, denies: str = "none"
+) -> Callable[[dict[str, Any]], ChatCompletion]:
+    """A fake model giving every candidate the same answer, and every denial ``denies``."""
+
     def answer(request: dict[str, Any]) -> ChatCompletion:
         if is_follow_up(request):
-            return completion(json.dumps({"denies": "none"}))
-        return completion(json.dumps({"about": "grain prices", "stance": "against"}))
+            return completion(json.dumps({"denies": denies}))
+        return completion(json.dumps({"about": about, "stance": stance}))
 
-    result, requests = questions(answer)
+    return answer
+
+
+def test_the_model_gives_topic_and_stance_and_code_keeps_spans_speakers_and_types() -> None:
+    result, requests = questions(fixed("grain prices", "against"))
     reference = rules(APPOSITIONS)
 
     # one question per candidate; claims@7 asks no follow-up: denial links are code's
@@ -66,12 +75,7 @@ def test_the_model_gives_topic_and_stance_and_code_keeps_spans_speakers_and_type
 
 
 def test_a_denial_is_asked_which_earlier_claim_it_rejects() -> None:
-    def answer(request: dict[str, Any]) -> ChatCompletion:
-        if is_follow_up(request):
-            return completion(json.dumps({"denies": "C1"}))
-        return completion(json.dumps({"about": "grain", "stance": "neutral"}))
-
-    result, requests = questions(answer, prompt="claims-v8")
+    result, requests = questions(fixed("grain", "neutral", denies="C1"), prompt="claims-v8")
 
     follow_ups = [r for r in requests if is_follow_up(r)]
     assert len(follow_ups) == 1, "only the denial gets a second question"
@@ -83,28 +87,23 @@ def test_a_denial_is_asked_which_earlier_claim_it_rejects() -> None:
     assert result.provenance.prompt.version == "8"
 
 
-def test_a_denial_that_answers_none_is_linked_by_code_or_left_unlinked() -> None:
-    def answer(request: dict[str, Any]) -> ChatCompletion:
-        if is_follow_up(request):
-            return completion(json.dumps({"denies": "none"}))
-        return completion(json.dumps({"about": "grain", "stance": "neutral"}))
+def test_a_denial_the_model_links_to_nothing_loses_the_rules_link() -> None:
+    result, _ = questions(fixed("grain", "neutral"), prompt="claims-v8")
+    reference = rules(APPOSITIONS)
 
-    result, _ = questions(answer, prompt="claims-v8")
-
-    denial = claim_by(result, "the claim")[1]
-    if denial.denies is not None:  # code's own link: an earlier claim of another actor
-        linked = next(c for c in result.claims if c.id == denial.denies)
-        assert linked.claimer != denial.claimer
-        assert linked.span.start < denial.span.start
+    # code alone links the grain board's rejection to Holt's accusation; asked (claims@8),
+    # the model's "none" stands, and no word of "the claim" brings a link back
+    assert claim_by(reference, "the claim")[1].denies is not None
+    assert claim_by(result, "the claim")[1].denies is None
 
 
 def test_a_failed_call_keeps_the_rules_reading_of_that_candidate_only() -> None:
+    otherwise = fixed("x", "favor")
+
     def answer(request: dict[str, Any]) -> ChatCompletion:
         if any("WORDS: “Borduria of dumping" in m["content"] for m in request["messages"]):
             return completion("not json")  # every try, re-asks included
-        if is_follow_up(request):
-            return completion(json.dumps({"denies": "none"}))
-        return completion(json.dumps({"about": "x", "stance": "favor"}))
+        return otherwise(request)
 
     result, _ = questions(answer)
     reference = rules(APPOSITIONS)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_provider import fake_model
+from fake_provider import completion, fake_model
 from openai.types.chat import ChatCompletion
 
 from stance.api import build_extractor
@@ -114,22 +114,6 @@ def test_rules_reader_refuses_a_model() -> None:
 
 
 # -- the pointer reader, with a fake model that answers fixed decisions -----------------------
-
-
-def completion(content: str) -> ChatCompletion:
-    return ChatCompletion.model_validate(
-        {
-            "id": "x",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "fake",
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content},
-                 "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
-        }
-    )  # fmt: skip
 
 
 def decision(**fields: Any) -> dict[str, Any]:
