@@ -16,7 +16,7 @@ from stance.reading.document import parse
 from stance.reading.merge import Draft
 from stance.reading.pointer_reader import Ask, decide, windows
 from stance.reading.prompts import PromptTemplate
-from stance.reading.question_reader import ask_each
+from stance.reading.question_reader import ask_one
 from stance.reading.rules_reader import read_by_rules
 from stance.reading.segments import Segment, is_headline
 from stance.schema import Rejected, SegmentError
@@ -80,7 +80,7 @@ def _ask_each(
             reading.drafts.append(draft)  # set aside by assembly with its reason: not asked
             continue
         try:
-            reading.drafts += ask_each([draft], segments, registry, prompt, ask, reading.drafts)
+            reading.drafts.append(ask_one(draft, segments, registry, prompt, ask, reading.drafts))
         except ExtractionError as exc:
             reading.errors.append(
                 SegmentError(

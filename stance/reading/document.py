@@ -137,6 +137,12 @@ class Document:
         """Tokens ``first`` to ``last`` inclusive as a character span."""
         return self.span(self.tokens[first].start, self.tokens[last].end)
 
+    def tokens_within(self, start: int, end: int) -> tuple[Token, ...]:
+        """The tokens that start inside characters ``start`` to ``end``: a binary search,
+        since rules ask this once per candidate and an article can hold thousands."""
+        first = bisect_left(self.tokens, start, key=lambda t: t.start)
+        return self.tokens[first : bisect_left(self.tokens, end, key=lambda t: t.start)]
+
     def sentence_tokens(self, index: int) -> range:
         """The token indices of sentence ``index``."""
         sent = self.sentences[index]

@@ -34,9 +34,7 @@ from stance.reading.prompts import PromptTemplate
 from stance.reading.segments import Segment
 from stance.schema import ClaimType, Polarity
 
-__all__ = [
-    "OFFERED_CLAIMS", "QuestionAnswer", "answer_model", "ask_each", "denial_choices", "link_model",
-]  # fmt: skip
+__all__ = ["OFFERED_CLAIMS", "QuestionAnswer", "ask_one", "denial_choices", "link_model"]
 
 OFFERED_CLAIMS = 4  # earlier claims a candidate may name as what it denies
 ABOUT_CHARS = 60  # what a claim is about: a short noun phrase, not a sentence
@@ -47,22 +45,18 @@ _DENIABLE = {
     ClaimType.OPINION, ClaimType.PREDICTION,
 }  # fmt: skip
 
-_POLARITY: Any = Literal["favor", "against", "neutral"]
 Ask = Callable[[list[dict[str, str]], type[BaseModel]], BaseModel]
 
 
+# The answer to a candidate's question: what the claim is about (bounded, so a small model
+# cannot ramble), and the speaker's stance towards that. No docstring: its JSON schema (the
+# docstring would become its description) is part of every cache key, and the recordings
+# under evals/recordings/ were made with this exact schema.
 class QuestionAnswer(BaseModel):
-    """One candidate's answer, as the reader reads it back (pointers are plain strings)."""
-
     model_config = ConfigDict(extra="ignore")
 
-    about: str = ""
-    stance: Literal["favor", "against", "neutral"] = "neutral"
-
-
-def answer_model() -> type[BaseModel]:
-    """The response model of the first question: what the claim is about, and the stance."""
-    return _topic_model()
+    about: str = Field(max_length=ABOUT_CHARS, description="The issue, in a few words")
+    stance: Literal["favor", "against", "neutral"]
 
 
 def link_model(choices: tuple[str, ...]) -> type[BaseModel]:
@@ -70,16 +64,6 @@ def link_model(choices: tuple[str, ...]) -> type[BaseModel]:
     offered claims (``choices``) it rejects, or none. Cached by its argument: the same
     shape gives the same class, so the same JSON schema and the same cache key."""
     return _link_model(choices)
-
-
-@lru_cache(maxsize=1)
-def _topic_model() -> type[BaseModel]:
-    return create_model(
-        "QuestionAnswer",
-        __config__=ConfigDict(extra="ignore"),
-        about=(str, Field(max_length=ABOUT_CHARS, description="The issue, in a few words")),
-        stance=(_POLARITY, ...),
-    )
 
 
 @lru_cache(maxsize=64)
@@ -114,51 +98,47 @@ def denial_choices(draft: Draft, earlier: Sequence[Draft], registry: ActorRegist
     return sorted(picked, key=lambda d: d.claim.span.start)
 
 
-def ask_each(
-    drafts: Sequence[Draft],
+def ask_one(
+    draft: Draft,
     segments: Sequence[Segment],
     registry: ActorRegistry,
     prompt: PromptTemplate,
     ask: Ask,
     earlier: Sequence[Draft] = (),
-) -> list[Draft]:
-    """Ask about every candidate in text order; the drafts, with the answers applied.
-    ``earlier`` are the claims already decided, before these in the text.
+) -> Draft:
+    """Ask about one candidate and apply the answers; ``earlier`` are the claims already
+    decided, before it in the text (what a denial may answer).
 
     A call that fails raises (``ExtractionError``); the caller keeps code's reading of the
-    candidates not yet answered and says so.
+    candidate and says so.
     """
-    by_index = {s.index: s for s in segments}
-    done: list[Draft] = []
-    for draft in drafts:
-        segment = by_index.get(draft.claim.segment)
-        messages = prompt.messages(
-            paragraph=segment.text if segment is not None else draft.claim.quote,
-            speaker=registry.name_of(draft.claimer_key),
-            cue=draft.claim.cue,
-            words=_short(draft.claim.quote),
+    messages = prompt.messages(
+        paragraph=segments[draft.claim.segment].text,
+        speaker=registry.name_of(draft.claimer_key),
+        cue=draft.claim.cue,
+        words=_short(draft.claim.quote),
+    )
+    reply = ask(messages, QuestionAnswer)
+    answer = QuestionAnswer.model_validate(reply.model_dump())
+    draft.claim.topic = " ".join(answer.about.split())
+    draft.polarity = Polarity(answer.stance)
+    if draft.claim.type is not ClaimType.DENIAL or not prompt.follow_up:
+        return draft
+    offered = denial_choices(draft, earlier, registry)
+    draft.denied = None
+    if offered:
+        numbers = {f"C{n}": d for n, d in enumerate(offered, start=1)}
+        follow_up = prompt.follow_up_messages(
+            messages,
+            reply.model_dump_json(),
+            claims="\n".join(
+                f"{n} {registry.name_of(d.claimer_key)}: {_short(d.claim.quote, 160)}"
+                for n, d in numbers.items()
+            ),
         )
-        reply = ask(messages, answer_model())
-        answer = QuestionAnswer.model_validate(reply.model_dump())
-        draft.claim.topic = " ".join(answer.about.split())
-        draft.polarity = Polarity(answer.stance)
-        if draft.claim.type is ClaimType.DENIAL and prompt.follow_up:
-            offered = denial_choices(draft, [*earlier, *done], registry)
-            draft.denied = None
-            if offered:
-                numbers = {f"C{n}": d for n, d in enumerate(offered, start=1)}
-                follow_up = prompt.follow_up_messages(
-                    messages,
-                    reply.model_dump_json(),
-                    claims="\n".join(
-                        f"{n} {registry.name_of(d.claimer_key)}: {_short(d.claim.quote, 160)}"
-                        for n, d in numbers.items()
-                    ),
-                )
-                link = ask(follow_up, link_model(tuple(numbers)))
-                draft.denied = numbers.get(str(getattr(link, "denies", _NONE)))
-        done.append(draft)
-    return done
+        link = ask(follow_up, link_model(tuple(numbers)))
+        draft.denied = numbers.get(str(getattr(link, "denies", _NONE)))
+    return draft
 
 
 def _short(words: str, limit: int = _WORDS_SHOWN) -> str:

@@ -14,7 +14,7 @@ the reason. Deterministic: the same text gives the same record on every machine.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from stance.reading.actors import ActorRegistry, country_of
@@ -202,7 +202,7 @@ _BARE_WORDS = (
 def _bare_object(doc: Document, span: Span) -> bool:
     """Reported words that are a short noun phrase with no verb: what the speaker spoke
     about or acted on, not what they said."""
-    tokens = [t for t in doc.tokens if span.start <= t.start < span.end and t.pos != "PUNCT"]
+    tokens = [t for t in doc.tokens_within(span.start, span.end) if t.pos != "PUNCT"]
     return len(tokens) <= _BARE_WORDS and not any(t.pos in {"VERB", "AUX"} for t in tokens)
 
 
@@ -328,7 +328,7 @@ def _voice(
     actor: a named entity outside the side ("Oslo had set ...").
     """
     subject = next(
-        (t for t in doc.tokens if span.start <= t.start < span.end and t.dep in _SUBJECT_DEPS),
+        (t for t in doc.tokens_within(span.start, span.end) if t.dep in _SUBJECT_DEPS),
         None,
     )
     if subject is None:
@@ -348,10 +348,12 @@ def _voice(
         pronoun or institution or owned or any(registry.named_in(k, words) for k in side)
         or country_of(words) in home
     )  # fmt: skip
-    named_other = any(
-        e.label in _ACTOR_ENTITIES and subject.start <= e.start < doc.tokens[subject.right].end
-        for e in doc.entities
-    ) or any(k not in side and registry.named_in(k, words) for k in registry.actor_keys())
+    subject_end = doc.tokens[subject.right].end
+    first = bisect_left(doc.entities, subject.start, key=lambda e: e.start)
+    last = bisect_left(doc.entities, subject_end, key=lambda e: e.start)
+    named_other = any(e.label in _ACTOR_ENTITIES for e in doc.entities[first:last]) or any(
+        k not in side and registry.named_in(k, words) for k in registry.actor_keys()
+    )
     return _Voice(self_talk=self_talk or own, quoted=quoted, other_subject=named_other and not own)
 
 
