@@ -14,3 +14,11 @@ import pytest
 @pytest.fixture
 def paragraph_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STANCE_PROMPT", "claims-v2")
+
+
+@pytest.fixture(autouse=True)
+def run_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test keeps its runs in its own store, never in the user's cache."""
+    path = str(tmp_path_factory.mktemp("runs") / "runs.sqlite")
+    monkeypatch.setenv("STANCE_RUNS_DB", path)
+    return path

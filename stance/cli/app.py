@@ -13,6 +13,7 @@ from stance.cli.batch_commands import register_batch_commands
 from stance.cli.eval_commands import register_eval_commands
 from stance.cli.extract_command import extract_command
 from stance.cli.info_commands import models_app, prompts_command, schema_command
+from stance.cli.runs_commands import runs_app
 from stance.cli.show_command import show_command
 
 __all__ = ["app", "main"]
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals could hold an API key
 )
 app.add_typer(models_app, name="models")
+app.add_typer(runs_app, name="runs")
 register_eval_commands(app)
 register_batch_commands(app)
 app.command("extract")(extract_command)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from stance.cli.run_refs import keep_run, load_run
 from stance.cli.support import ReaderOption, injected, prompt_for, reported
 from stance.errors import ConfigError, InputError
 from stance.evaluation.gold import GoldArticle
@@ -54,7 +55,10 @@ def eval_command(
     fail_under: Annotated[
         str | None, typer.Option(help="Gate: METRIC=MIN,... e.g. claim_f1=0.5,denial_f1=0.4")
     ] = None,
-    baseline: Annotated[Path | None, typer.Option(help="Gate against this earlier report")] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="Gate against this earlier report: a file, a run id or a run tag"),
+    ] = None,
     max_drop: Annotated[float, typer.Option(help="Allowed drop below --baseline")] = 0.02,
     offline: Annotated[
         bool, typer.Option("--offline", help="Replay recorded responses; never call a model")
@@ -83,10 +87,15 @@ def eval_command(
     ] = "iou",
     cache: Annotated[Path | None, typer.Option(help="Response cache file")] = None,
     timeout: Annotated[float, typer.Option(min=1, help="Seconds per model request")] = 300.0,
+    store: Annotated[
+        bool, typer.Option(help="Keep the run in the run store (see `stance runs`)")
+    ] = True,
 ) -> None:
-    """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate."""
+    """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate.
+
+    Every run is kept in the run store (`stance runs list`) unless --no-store is given.
+    """
     from stance.evaluation.article_scoring import MATCH_RULES
-    from stance.evaluation.compare import load_report
     from stance.evaluation.evaluate import evaluate_dataset
     from stance.evaluation.gate import baseline_drops, gate, parse_thresholds
     from stance.evaluation.report import to_markdown, to_terminal
@@ -152,9 +161,11 @@ def eval_command(
 
             _write_atomic(html, eval_page(result, *scored[0]))
         typer.echo(to_terminal(result))
+        if store:
+            keep_run(result)
         failures = gate(result, thresholds)
         if baseline is not None:
-            failures += baseline_drops(result, load_report(baseline), max_drop)
+            failures += baseline_drops(result, load_run(baseline)[1], max_drop)
     if failures:
         for failure in failures:
             typer.echo(f"stance: gate failed: {failure}", err=True)
@@ -162,7 +173,13 @@ def eval_command(
 
 
 def compare_command(
-    reports: Annotated[list[Path], typer.Argument(help="Two or more JSON eval reports")],
+    reports: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more runs: JSON report files, stored run ids, latest, latest~N, or "
+            "a tag such as baseline"
+        ),
+    ],
     markdown: Annotated[Path | None, typer.Option(help="Write the Markdown table here")] = None,
     html: Annotated[
         Path | None, typer.Option(help="Write the HTML comparison page (plots, changes) here")
@@ -176,15 +193,19 @@ def compare_command(
         str, typer.Option(help="Per-article metric of the HTML page's scatter and changes")
     ] = "attribution_f1",
 ) -> None:
-    """Compare eval runs: values with intervals, paired differences and p-values."""
-    from stance.evaluation.compare import compare, load_report, to_markdown, to_terminal
+    """Compare eval runs: values with intervals, paired differences and p-values.
+
+    The first run is the reference: `stance compare baseline latest`.
+    """
+    from stance.evaluation.compare import compare, to_markdown, to_terminal
 
     with reported():
-        loaded = [load_report(p) for p in reports]
+        named = [load_run(ref) for ref in reports]
+        loaded = [report for _, report in named]
         per_article = sorted({m for r in loaded for a in r.articles for m in a.metrics})
         if metric not in per_article:
             raise ConfigError(f"--metric {metric!r}: choose one of {', '.join(per_article)}")
-        labels = names.split(",") if names else [p.stem for p in reports]
+        labels = names.split(",") if names else [name for name, _ in named]
         if len(labels) != len(loaded):
             raise InputError("--names needs one name per report")
         result = compare(loaded, labels, resamples=resamples, seed=seed)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from stance.cli.run_refs import keep_batch
 from stance.cli.support import ReaderOption, fail, injected, prompt_for, reported
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 
@@ -67,6 +68,9 @@ def extract_command(
     encoding: Annotated[
         str, typer.Option(help="Encoding of input files and stdin, e.g. latin-1 or cp1252")
     ] = DEFAULT_ENCODING,
+    store_run: Annotated[
+        bool, typer.Option("--store/--no-store", help="Keep the batch summary in the run store")
+    ] = True,
 ) -> None:
     """Extract per-actor claims from articles.
 
@@ -79,6 +83,7 @@ def extract_command(
     from stance.api import ClientOptions, build_extractor
     from stance.llm.ratelimit import RateLimiter
     from stance.llm.response_cache import ResponseCache, default_cache_path
+    from stance.reading.prompts import default_prompt
     from stance.runs.runner import run_batch
     from stance.schema import OutputRecord
     from stance.views.terminal import render_record
@@ -126,4 +131,6 @@ def extract_command(
     if limiter is not None:
         summary.rate_limit_wait_s = limiter.waited_s
     typer.echo(summary.render(), err=True)
+    if store_run:
+        keep_batch(summary, inputs, prompt_for(reader, prompt) or default_prompt())
     raise typer.Exit(1 if summary.incomplete else 0)

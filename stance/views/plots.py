@@ -24,6 +24,7 @@ __all__ = [
     "ScatterPoint",
     "interval_chart",
     "scatter",
+    "trend_chart",
 ]
 
 if TYPE_CHECKING:
@@ -157,3 +158,35 @@ def scatter(
         group = f'<g id="point-{n}">'
         svg = svg.replace(group, f"{group}<title>{escape(tip)}</title>", 1)
     return svg
+
+
+def trend_chart(
+    labels: Sequence[str], estimates: Sequence[Estimate], *, ylabel: str, salt: str = "trend"
+) -> str:
+    """One metric across runs in time order: dots with 95% whiskers joined by a line.
+
+    A line, not bars, because the question is "did it move", and whiskers, because a move
+    inside the intervals is not yet a move.
+    """
+    fig = _figure(max(5.0, 0.75 * len(labels) + 1.5), 3.8)
+    ax = fig.add_subplot()
+    xs = [i for i, e in enumerate(estimates) if _finite(e.value)]
+    ys = [float(estimates[i].value or 0.0) for i in xs]
+    low = [max(0.0, ys[k] - _or(estimates[i].low, ys[k])) for k, i in enumerate(xs)]
+    high = [max(0.0, _or(estimates[i].high, ys[k]) - ys[k]) for k, i in enumerate(xs)]
+    ax.plot(xs, ys, color=COLOURS[0], linewidth=1.2, zorder=2)
+    ax.errorbar(xs, ys, yerr=[low, high], fmt="o", color=COLOURS[0], ecolor=COLOURS[0],
+                elinewidth=1.4, capsize=3, markersize=5, zorder=3)  # fmt: skip
+    ax.set_xticks(range(len(labels)), labels=list(labels), fontsize=8)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    ax.set_ylim(0.0, 1.0)
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color="#d9dee2", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _svg(fig, salt)
+
+
+def _or(value: float | None, default: float) -> float:
+    return value if value is not None and _finite(value) else default
