@@ -18,6 +18,7 @@ from stance.cli.run_refs import keep_run, load_run
 from stance.cli.support import ReaderOption, injected, prompt_for, reported
 from stance.errors import ConfigError, InputError
 from stance.evaluation.gold import GoldArticle
+from stance.evaluation.report import EvalReport
 from stance.schema import Extraction, OutputRecord
 
 __all__ = ["compare_command", "eval_command", "register_eval_commands"]
@@ -40,14 +41,31 @@ def eval_command(
     predictions: Annotated[
         Path | None, typer.Option(help="Score this `stance extract` JSONL instead of extracting")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="local, local:/x.gguf or openai:NAME")] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(help="local, local:/x.gguf or openai:NAME; repeat it for a grid"),
+    ] = None,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint")] = None,
-    prompt: Annotated[str | None, typer.Option(help="Prompt name or .yaml path")] = None,
+    prompt: Annotated[
+        list[str] | None, typer.Option(help="Prompt name or .yaml path; repeat it for a grid")
+    ] = None,
     reader: ReaderOption = None,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="Grid: run each configuration N times (seeds 0..N-1)")
+    ] = 1,
+    temperature: Annotated[
+        float, typer.Option(min=0.0, help="Sampling temperature of the model calls")
+    ] = 0.0,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Grid: remote-model runs in flight at once")
+    ] = 4,
     report: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
-    markdown: Annotated[Path | None, typer.Option(help="Write the Markdown report here")] = None,
+    markdown: Annotated[
+        Path | None, typer.Option(help="Write the Markdown report (a grid: comparison) here")
+    ] = None,
     html: Annotated[
-        Path | None, typer.Option(help="Write the HTML report page (gold vs predicted) here")
+        Path | None,
+        typer.Option(help="Write the HTML report page (a grid: the comparison page) here"),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also write the extractions (JSONL)")
@@ -94,6 +112,8 @@ def eval_command(
     """Score extractions against hand labels, with 95% bootstrap intervals and a CI gate.
 
     Every run is kept in the run store (`stance runs list`) unless --no-store is given.
+    Several --model or --prompt values, or --repeat, run the grid of every combination,
+    store each run and end with one paired comparison against the first configuration.
     """
     from stance.evaluation.article_scoring import MATCH_RULES
     from stance.evaluation.evaluate import evaluate_dataset
@@ -105,6 +125,45 @@ def eval_command(
         if rule is None:
             raise ConfigError(f"--match must be one of {', '.join(MATCH_RULES)}, not {match!r}")
         thresholds = parse_thresholds(fail_under) if fail_under else {}
+        models: list[str | None] = list(model or []) or [None]
+        prompts: list[str | None] = list(prompt or []) or [None]
+        if reader is not None:
+            prompts = [prompt_for(reader, p) for p in prompts]
+        if len(models) * len(prompts) * repeat > 1:
+            from stance.cli.eval_grid import GridOptions, eval_grid
+
+            unused = {"--predictions": predictions, "--report": report, "--output": output,
+                      "--baseline": baseline}  # fmt: skip
+            given = [name for name, value in unused.items() if value is not None]
+            if given:
+                raise ConfigError(
+                    f"{', '.join(given)}: not for a grid; every run is stored "
+                    "(stance runs list, stance runs show ID --json)"
+                )
+            options = GridOptions(
+                models=models, prompts=prompts, repeats=repeat, workers=workers,
+                base_url=base_url, store=store, record=record, markdown=markdown, html=html,
+            )  # fmt: skip
+
+            def cell(model: str | None, prompt: str | None, sampling_seed: int) -> EvalReport:
+                report = evaluate_dataset(
+                    path, dataset=dataset, limit=limit, max_words=max_words, seed=seed,
+                    resamples=resamples, iou=iou, match=rule, model=model, base_url=base_url,
+                    prompt=prompt, offline=offline, record=record, recording=recording,
+                    cache_path=cache, timeout_s=timeout, temperature=temperature,
+                    sampling_seed=sampling_seed, http_client=injected(ctx).get("http_client"),
+                )  # fmt: skip
+                for failure in gate(report, thresholds):
+                    grid_failures.append(f"{prompt} × {model} #{sampling_seed + 1}: {failure}")
+                return report
+
+            grid_failures: list[str] = []
+            grid_failures += eval_grid(options, cell, _write_atomic)
+            for failure in grid_failures:
+                typer.echo(f"stance: grid: {failure}", err=True)
+            if grid_failures:
+                raise typer.Exit(1)
+            return
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else None
         done: list[str] = []
 
@@ -139,9 +198,9 @@ def eval_command(
             resamples=resamples,
             iou=iou,
             match=rule,
-            model=model,
+            model=models[0],
             base_url=base_url,
-            prompt=prompt_for(reader, prompt),
+            prompt=prompts[0],
             offline=offline,
             record=record,
             recording=recording,
@@ -151,6 +210,7 @@ def eval_command(
             on_article=progress,
             on_recorded=recorded,
             on_scored=lambda articles, records: scored.append((articles, records)),
+            temperature=temperature,
         )
         if report is not None:
             _write_atomic(report, result.model_dump_json(indent=1) + "\n")

@@ -60,6 +60,8 @@ class ExtractionOptions:
     http_client: Any = None
     on_article: Progress | None = None
     on_recorded: Callable[[int, Path], None] | None = None
+    temperature: float = 0.0
+    sampling_seed: int = 0  # the model's seed; repeats of a grid use 0, 1, 2, ...
 
 
 def dataset_kind(path: Path, kind: str | None = None) -> str:
@@ -111,7 +113,11 @@ def extract_dataset(
         else:
             store = stack.enter_context(ResponseCache(o.cache_path or default_cache_path()))
         client_options = ClientOptions(
-            timeout_s=timeout_s, http_client=http_client, offline=offline
+            timeout_s=timeout_s,
+            http_client=http_client,
+            offline=offline,
+            seed=o.sampling_seed,
+            temperature=o.temperature,
         )
         extractor = build_extractor(
             model, base_url=base_url, prompt=prompt, cache=store, options=client_options
@@ -157,6 +163,8 @@ def evaluate_dataset(
     http_client: Any = None,
     on_article: Progress | None = None,
     on_recorded: Callable[[int, Path], None] | None = None,
+    temperature: float = 0.0,
+    sampling_seed: int = 0,
 ) -> EvalReport:
     """Score a dataset: from earlier predictions, or by extracting it with the model, prompt
     and cache given (see ``ExtractionOptions``).
@@ -167,6 +175,7 @@ def evaluate_dataset(
         model=model, base_url=base_url, prompt=prompt, offline=offline, record=record,
         recording=recording, cache_path=cache_path, timeout_s=timeout_s,
         http_client=http_client, on_article=on_article, on_recorded=on_recorded,
+        temperature=temperature, sampling_seed=sampling_seed,
     )  # fmt: skip
     started = time.perf_counter()
     folder = Path(path)
@@ -178,7 +187,7 @@ def evaluate_dataset(
         records = extract_dataset(gold, folder, options)
     if on_scored is not None:
         on_scored(gold, records)
-    return score_dataset(
+    report = score_dataset(
         gold,
         records,
         dataset=kind if kind != "gold" else folder.name,
@@ -191,3 +200,7 @@ def evaluate_dataset(
         wall_seconds=time.perf_counter() - started,
         headline=POLNEAR_HEADLINE if kind == "polnear" else HEADLINE,
     )
+    if predictions is None:
+        report.manifest.temperature = temperature
+        report.manifest.sampling_seed = sampling_seed
+    return report

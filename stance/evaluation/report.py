@@ -80,6 +80,8 @@ class Manifest(BaseModel):
     git_dirty: bool | None = None
     created_at: datetime
     offline: bool = False
+    temperature: float = 0.0  # sampling of the model calls (0: greedy)
+    sampling_seed: int = 0  # the model's seed (a grid's repeat k uses k)
     iou_threshold: float
     match_rule: str = "iou"  # "overlap": the PolNeAR peers' rule (see article_scoring)
     resamples: int

@@ -65,6 +65,7 @@ class ClientOptions:
     api_key: str | None = None
     timeout_s: float = 300.0
     seed: int = 0
+    temperature: float = 0.0
     offline: bool = False
     limiter: RateLimiter | None = None
     http_client: Any = None
@@ -114,7 +115,8 @@ def open_client(
     cache: ResponseCache | None,
     options: ClientOptions | None = None,
 ) -> StructuredClient:
-    """A StructuredClient for the chosen model: temperature 0 and a fixed seed."""
+    """A StructuredClient for the chosen model: temperature 0 and seed 0 unless the options
+    say otherwise (a grid's repeats sample with their own seeds)."""
     provider = _PROVIDERS.get(choice.provider)
     if provider is None:
         raise ConfigError(f"no provider {choice.provider!r} is registered")
@@ -146,7 +148,11 @@ def _open_local(
         create,
         model_id=model_id,
         request_model=choice.name,
-        parameters={"temperature": 0.0, "seed": options.seed, "max_tokens": LOCAL_MAX_TOKENS},
+        parameters={
+            "temperature": options.temperature,
+            "seed": options.seed,
+            "max_tokens": LOCAL_MAX_TOKENS,
+        },
         cache=cache,
         serial=True,
         validation_retries=1,  # output is grammar-constrained: invalid answers are rare
@@ -183,7 +189,7 @@ def _open_openai(
         create,
         model_id=choice.model_id,
         request_model=choice.name,
-        parameters={"temperature": 0.0, "seed": options.seed},
+        parameters={"temperature": options.temperature, "seed": options.seed},
         cache=cache,
         endpoint=choice.base_url,
         offline=options.offline,
