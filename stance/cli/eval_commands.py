@@ -17,6 +17,7 @@ import typer
 from stance.cli.support import ReaderOption, injected, prompt_for, reported
 from stance.errors import ConfigError, InputError
 from stance.evaluation.gold import GoldArticle
+from stance.evaluation.report import EvalReport
 from stance.schema import Extraction, OutputRecord
 
 __all__ = ["compare_command", "eval_command", "register_eval_commands"]
@@ -168,7 +169,11 @@ def compare_command(
         Path | None, typer.Option(help="Write the HTML comparison page (plots, changes) here")
     ] = None,
     names: Annotated[
-        str | None, typer.Option(help="Comma-separated run names (default: file stems)")
+        str | None,
+        typer.Option(
+            help="Comma-separated run names (default: file stems); reports given the same "
+            "name are repeats of one run, paired by article"
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed")] = 0,
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
@@ -176,8 +181,9 @@ def compare_command(
         str, typer.Option(help="Per-article metric of the HTML page's scatter and changes")
     ] = "attribution_f1",
 ) -> None:
-    """Compare eval runs: values with intervals, paired differences and p-values."""
-    from stance.evaluation.compare import compare, load_report, to_markdown, to_terminal
+    """Compare eval runs: values with intervals, paired differences, p (raw and Holm), d_z."""
+    from stance.evaluation.compare import compare_repeated, load_report
+    from stance.evaluation.compare_tables import to_markdown, to_terminal
 
     with reported():
         loaded = [load_report(p) for p in reports]
@@ -187,7 +193,10 @@ def compare_command(
         labels = names.split(",") if names else [p.stem for p in reports]
         if len(labels) != len(loaded):
             raise InputError("--names needs one name per report")
-        result = compare(loaded, labels, resamples=resamples, seed=seed)
+        runs: dict[str, list[EvalReport]] = {}
+        for label, report in zip(labels, loaded, strict=True):
+            runs.setdefault(label, []).append(report)
+        result = compare_repeated(list(runs.values()), list(runs), resamples=resamples, seed=seed)
         typer.echo(to_terminal(result))
         if markdown is not None:
             _write_atomic(markdown, to_markdown(result))
