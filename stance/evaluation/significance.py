@@ -67,8 +67,10 @@ class Effect:
 
 
 def _d_z(mean: Array, sd: Array) -> Array:
+    """mean / sd; when every difference is the same: 0 if they are all 0, else ±inf."""
     flat = sd <= _FLAT
-    return np.where(flat, np.nan, mean / np.where(flat, 1.0, sd))
+    same = np.where(np.abs(mean) <= _FLAT, 0.0, np.copysign(np.inf, mean))
+    return np.where(flat, same, mean / np.where(flat, 1.0, sd))
 
 
 def paired_effect(a: Array, b: Array, weights: Array) -> Effect:
@@ -76,7 +78,9 @@ def paired_effect(a: Array, b: Array, weights: Array) -> Effect:
 
     `weights` (resamples x articles, from `resample_indices`) are the resampled articles of the
     paired difference, so both intervals come from the same draws. Articles where either run
-    is undefined are left out; resamples whose differences are all equal (SD 0) are dropped.
+    is undefined are left out. Differences that are all equal give d_z 0 (all zero) or ±inf;
+    those resamples are kept (dropping them would push the interval away from 0), so the
+    interval takes the nearest resampled values rather than interpolating.
     """
     both = ~np.isnan(a) & ~np.isnan(b)
     d = a[both] - b[both]
@@ -93,5 +97,5 @@ def paired_effect(a: Array, b: Array, weights: Array) -> Effect:
     resampled = resampled[(drawn >= 2) & ~np.isnan(resampled)]
     if resampled.size == 0:
         return Effect(value, float("nan"), float("nan"), sd, n)
-    low, high = np.percentile(resampled, [2.5, 97.5])
+    low, high = np.percentile(resampled, [2.5, 97.5], method="nearest")
     return Effect(value, float(low), float(high), sd, n)
