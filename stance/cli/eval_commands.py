@@ -245,7 +245,11 @@ def compare_command(
         Path | None, typer.Option(help="Write the HTML comparison page (plots, changes) here")
     ] = None,
     names: Annotated[
-        str | None, typer.Option(help="Comma-separated run names (default: file stems)")
+        str | None,
+        typer.Option(
+            help="Comma-separated run names (default: file stems); reports given the same "
+            "name are repeats of one run, paired by article"
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Bootstrap seed")] = 0,
     resamples: Annotated[int, typer.Option(min=100, help="Bootstrap resamples")] = 1000,
@@ -253,11 +257,13 @@ def compare_command(
         str, typer.Option(help="Per-article metric of the HTML page's scatter and changes")
     ] = "attribution_f1",
 ) -> None:
-    """Compare eval runs: values with intervals, paired differences and p-values.
+    """Compare eval runs: values with intervals, paired differences, p (raw and Holm), d_z.
 
-    The first run is the reference: `stance compare baseline latest`.
+    The first run is the reference: `stance compare baseline latest`. Runs given the same
+    --names entry are repeats of one run, paired by article.
     """
-    from stance.evaluation.compare import compare, to_markdown, to_terminal
+    from stance.evaluation.compare import compare_repeated
+    from stance.evaluation.compare_tables import to_markdown, to_terminal
 
     with reported():
         named = [load_run(ref) for ref in reports]
@@ -268,7 +274,10 @@ def compare_command(
         labels = names.split(",") if names else [name for name, _ in named]
         if len(labels) != len(loaded):
             raise InputError("--names needs one name per report")
-        result = compare(loaded, labels, resamples=resamples, seed=seed)
+        runs: dict[str, list[EvalReport]] = {}
+        for label, report in zip(labels, loaded, strict=True):
+            runs.setdefault(label, []).append(report)
+        result = compare_repeated(list(runs.values()), list(runs), resamples=resamples, seed=seed)
         typer.echo(to_terminal(result))
         if markdown is not None:
             _write_atomic(markdown, to_markdown(result))

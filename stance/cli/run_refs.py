@@ -23,6 +23,10 @@ def load_run(ref: str, *, dataset: str | None = None) -> tuple[str, EvalReport]:
     path = Path(ref)
     if path.is_file():
         return path.stem, load_report(path)
+    if path.suffix == ".json" or "/" in ref:
+        from stance.errors import InputError
+
+        raise InputError(f"{ref}: no such report file")
     from stance.runstore import open_store
 
     with open_store() as store:

@@ -2,27 +2,44 @@
 
 Runs are compared on the articles they share. The difference of each run against the first
 (the reference) is resampled over the same articles for both runs (paired bootstrap), which
-is what makes a small difference on a small set detectable or honestly not.
+is what makes a small difference on a small set detectable or honestly not. Because a table
+of many metrics invites false alarms, the p-values are also Holm-adjusted over every test
+shown; each difference carries its effect size (d_z) and the smallest difference these
+articles could detect, so "not significant" can be read as "no effect" or "too few articles".
+The text renderings are in `compare_tables`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from stance.errors import InputError
-from stance.evaluation.metrics import Difference, count_matrix, paired_difference, resample_indices
-from stance.evaluation.report import EvalReport
+from stance.evaluation.metrics import (
+    Array,
+    Difference,
+    bootstrap_sums,
+    count_matrix,
+    estimate,
+    micro,
+    paired_difference,
+    resample_indices,
+)
+from stance.evaluation.power import detectable_difference
+from stance.evaluation.report import EvalReport, Interval
+from stance.evaluation.significance import Effect, holm, paired_effect, per_article
 
 __all__ = [
     "WIN_METRIC",
     "Comparison",
     "compare",
+    "compare_repeated",
     "load_report",
-    "to_markdown",
-    "to_terminal",
 ]
 
 WIN_METRIC = "attribution_f1"
@@ -38,128 +55,126 @@ def load_report(path: Path) -> EvalReport:
 @dataclass
 class Comparison:
     names: list[str]
-    reports: list[EvalReport]
+    reports: list[EvalReport]  # the first report of each run (manifest, per-article rows)
     shared: list[str]
     metrics: list[str]
     differences: dict[tuple[int, str], Difference]  # (run index >= 1, metric) -> run - first
     wins: dict[int, tuple[int, int, int]]  # run index -> (better, worse, tied) vs the first
     resamples: int = 1000
+    adjusted: dict[tuple[int, str], float] = field(default_factory=dict)  # Holm, same keys
+    effects: dict[tuple[int, str], Effect] = field(default_factory=dict)  # d_z, same keys
+    detectable: dict[tuple[int, str], float] = field(default_factory=dict)  # MDD, same keys
+    repeats: list[int] = field(default_factory=list)  # reports per run
+    pooled: dict[tuple[int, str], Interval] = field(default_factory=dict)  # runs with repeats
+    spread: dict[tuple[int, str], float] = field(default_factory=dict)  # SD over repeats
+
+    def value(self, run: int, metric: str) -> Interval | None:
+        """The run's value shown: pooled over its repeats, else its report's own."""
+        return self.pooled.get((run, metric), self.reports[run].metrics.get(metric))
 
 
 def compare(
     reports: list[EvalReport], names: list[str], *, resamples: int = 1000, seed: int = 0
 ) -> Comparison:
     """Paired differences of every run against the first, on the articles all runs share."""
-    if len(reports) < 2:
+    return compare_repeated([[r] for r in reports], names, resamples=resamples, seed=seed)
+
+
+def _check_repeats(name: str, group: list[EvalReport]) -> None:
+    first = group[0].manifest
+    for other in group[1:]:
+        m = other.manifest
+        if m.model != first.model:
+            raise InputError(f"run {name}: its repeats used different models: {first.model}, "
+                             f"{m.model}")  # fmt: skip
+        hashes = [x.prompt.hash if x.prompt else None for x in (first, m)]
+        if hashes[0] != hashes[1]:
+            raise InputError(f"run {name}: its repeats used different prompts")
+
+
+def _summed(group: list[EvalReport], shared: list[str]) -> dict[str, Array]:
+    """Per-article counters summed over the run's repeats (articles along axis 0)."""
+    rows: list[Counter[str]] = [Counter() for _ in shared]
+    for report in group:
+        by_id = {a.id: a for a in report.articles}
+        for row, article in zip(rows, shared, strict=True):
+            row.update(by_id[article].counts)
+    return count_matrix(rows)
+
+
+def _spread(group: list[EvalReport], shared: list[str], metric: str) -> float:
+    """SD (n - 1) over the repeats of the run-level micro metric on the shared articles."""
+    values = [micro(_summed([r], shared), metric) for r in group]
+    finite = [v for v in values if not math.isnan(v)]
+    return float(np.std(finite, ddof=1)) if len(finite) >= 2 else float("nan")
+
+
+def compare_repeated(
+    runs: list[list[EvalReport]], names: list[str], *, resamples: int = 1000, seed: int = 0
+) -> Comparison:
+    """Like `compare`, for runs of one or more repeats each (same articles, same setup).
+
+    Per article the counters of a run are summed over its repeats, so each metric is micro
+    over articles x repeats; the bootstrap resamples articles (the unit of pairing) and keeps
+    all repeats of a drawn article together. Runs with 2 or more repeats also get the SD over
+    repeats of each run-level metric (the run-to-run spread).
+    """
+    if len(runs) < 2:
         raise InputError("compare needs at least two reports")
-    shared = [
-        a.id
-        for a in reports[0].articles
-        if all(any(b.id == a.id for b in r.articles) for r in reports[1:])
-    ]
+    if len(names) != len(runs):
+        raise InputError(f"{len(names)} names for {len(runs)} runs: give one name per run")
+    for name, group in zip(names, runs, strict=True):
+        if not group:
+            raise InputError(f"run {name} has no reports")
+        _check_repeats(name, group)
+    reports = [group[0] for group in runs]
+    everyone = [{a.id for a in r.articles} for group in runs for r in group]
+    shared = [a.id for a in reports[0].articles if all(a.id in ids for ids in everyone)]
     if not shared:
         raise InputError("the reports share no articles: nothing to compare")
-    metrics = [m for m in reports[0].headline if all(m in r.metrics for r in reports)]
-    counts = []
-    for report in reports:
-        by_id = {a.id: a for a in report.articles}
-        counts.append(count_matrix([by_id[i].counts for i in shared]))
+    metrics = [
+        m for m in reports[0].headline if all(m in r.metrics for group in runs for r in group)
+    ]
+    counts = [_summed(group, shared) for group in runs]
     idx = resample_indices(len(shared), resamples, seed)
+    others = range(1, len(runs))
     differences = {
-        (k, m): paired_difference(counts[k], counts[0], m, idx)
-        for k in range(1, len(reports))
+        (k, m): paired_difference(counts[k], counts[0], m, idx) for k in others for m in metrics
+    }
+    effects = {
+        (k, m): paired_effect(per_article(counts[k], m), per_article(counts[0], m), idx)
+        for k in others
         for m in metrics
     }
+    floor = 1.0 / resamples  # a bootstrap p of 0 means "below 1/resamples"
+    adjusted = holm({key: max(d.p_value, floor) for key, d in differences.items()})
     wins: dict[int, tuple[int, int, int]] = {}
-    for k in range(1, len(reports)):
-        first = {a.id: a.metrics.get(WIN_METRIC) for a in reports[0].articles}
-        other = {a.id: a.metrics.get(WIN_METRIC) for a in reports[k].articles}
-        better = sum((other[i] or 0) > (first[i] or 0) + 1e-9 for i in shared)
-        worse = sum((other[i] or 0) < (first[i] or 0) - 1e-9 for i in shared)
+    first = np.round(np.nan_to_num(per_article(counts[0], WIN_METRIC)), 4)
+    for k in others:
+        other = np.round(np.nan_to_num(per_article(counts[k], WIN_METRIC)), 4)
+        better, worse = int(np.sum(other > first + 1e-9)), int(np.sum(other < first - 1e-9))
         wins[k] = (better, worse, len(shared) - better - worse)
-    return Comparison(names, reports, shared, metrics, differences, wins, resamples)
-
-
-def _num(x: float | None, signed: bool = False) -> str:
-    if x is None or math.isnan(x):
-        return "n/a"
-    return f"{x:+.3f}" if signed else f"{x:.3f}"
-
-
-def _p(p: float, resamples: int) -> str:
-    """A p-value no finer than the bootstrap can resolve."""
-    if math.isnan(p):
-        return "n/a"
-    floor = 1.0 / resamples
-    return f"<{floor:.3f}" if p < floor else f"{p:.3f}"
-
-
-def to_markdown(c: Comparison) -> str:
-    """Side-by-side table: per-run values with intervals, then each run minus the first."""
-    header = ["metric", *c.names]
-    header += [f"{c.names[k]} − {c.names[0]} [95% CI] (p)" for k in range(1, len(c.names))]
-    lines = [
-        f"# stance compare: {len(c.shared)} shared articles",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
-    ]
-    for metric in c.metrics:
-        cells = [metric] + [r.metrics[metric].text() for r in c.reports]
-        for k in range(1, len(c.reports)):
-            d = c.differences[(k, metric)]
-            cells.append(
-                f"{_num(d.value, True)} [{_num(d.low, True)}, {_num(d.high, True)}] "
-                f"(p={_p(d.p_value, c.resamples)})"
-            )
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"Per-article {WIN_METRIC} against {c.names[0]}:", ""]
-    for k, (better, worse, tied) in c.wins.items():
-        lines.append(f"- {c.names[k]}: better on {better}, worse on {worse}, tied on {tied}")
-    lines += [
-        "",
-        "| run | model | prompt | calls | tokens/article | model-s/article | cost |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, r in zip(c.names, c.reports, strict=True):
-        m = r.manifest
-        prompt = f"{m.prompt.name} ({m.prompt.hash[:8]})" if m.prompt else "–"
-        cost = "unknown" if m.cost_usd is None else f"${m.cost_usd:.4f}"
-        lines.append(
-            f"| {name} | {m.model} | {prompt} | {m.usage.calls + m.usage.cached_calls} |"
-            f" {m.tokens_per_article:,.0f} | {m.model_seconds_per_article:.1f} | {cost} |"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def to_terminal(c: Comparison) -> str:
-    """Values with intervals per run, then each run minus the first with its p-value."""
-    width = max(len(m) for m in c.metrics)
-    col = 21
-    head = f"{'metric':<{width}}  " + "  ".join(f"{n[:col]:>{col}}" for n in c.names)
-    head += "".join(f"  {('Δ ' + c.names[k])[:24]:>24}" for k in range(1, len(c.names)))
-    lines = [head]
-    for m in c.metrics:
-        row = f"{m:<{width}}  " + "  ".join(f"{r.metrics[m].text(2):>{col}}" for r in c.reports)
-        for k in range(1, len(c.reports)):
-            d = c.differences[(k, m)]
-            star = "*" if d.p_value == d.p_value and d.p_value < 0.05 else " "
-            row += f"  {_num(d.value, True):>7} p={_p(d.p_value, c.resamples):<6}{star:>8}"
-        lines.append(row)
-    for k, (better, worse, tied) in c.wins.items():
-        lines.append(
-            f"{c.names[k]} vs {c.names[0]}, per-article {WIN_METRIC}: better on "
-            f"{better}, worse on {worse}, tied on {tied}"
-        )
-    for name, r in zip(c.names, c.reports, strict=True):
-        run = r.manifest
-        cost = "unknown" if run.cost_usd is None else f"${run.cost_usd:.4f}"
-        lines.append(
-            f"{name}: {run.tokens_per_article:,.0f} tokens/article, "
-            f"{run.model_seconds_per_article:.1f} model-s/article, cost {cost}"
-        )
-    lines.append(
-        f"({len(c.shared)} shared articles; Δ = run − {c.names[0]}, paired bootstrap "
-        f"over articles, {c.resamples} resamples; * p < 0.05)"
+    pooled: dict[tuple[int, str], Interval] = {}
+    spread: dict[tuple[int, str], float] = {}
+    for k, group in enumerate(runs):
+        if len(group) < 2:
+            continue
+        sums = bootstrap_sums(counts[k], idx)
+        for m in metrics:
+            pooled[(k, m)] = Interval(**estimate(counts[k], m, idx, sums=sums).as_dict())
+            spread[(k, m)] = _spread(group, shared, m)
+    return Comparison(
+        names=names,
+        reports=reports,
+        shared=shared,
+        metrics=metrics,
+        differences=differences,
+        wins=wins,
+        resamples=resamples,
+        adjusted=adjusted,
+        effects=effects,
+        detectable={key: detectable_difference(e.sd_diff, e.n) for key, e in effects.items()},
+        repeats=[len(group) for group in runs],
+        pooled=pooled,
+        spread=spread,
     )
-    return "\n".join(lines)

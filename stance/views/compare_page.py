@@ -1,7 +1,8 @@
 """The comparison of eval runs as one HTML page: did the change help, and where?
 
 Built from the report JSONs alone (`stance compare --html`): each metric per run with its
-interval, the paired differences from `compare()`, a per-article scatter of the first run
+interval, the paired differences from `compare()` with raw and Holm-adjusted p, d_z and the
+smallest detectable difference, a per-article scatter of the first run
 against each other run, and the articles that moved most, with both runs' error listings side
 by side so a reviewer can read what was fixed and what broke.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 
 from stance.evaluation.compare import WIN_METRIC, Comparison
+from stance.evaluation.compare_tables import detectable_sentence, holm_line
 from stance.evaluation.report import ArticleResult, ErrorEntry
 from stance.views.html_page import escape, page
 from stance.views.plots import ScatterPoint, interval_chart, scatter
@@ -87,40 +89,78 @@ def runs_table(c: Comparison) -> str:
     )
 
 
+def _effect(c: Comparison, key: tuple[int, str]) -> str:
+    e = c.effects[key]
+    if math.isnan(e.d_z):
+        return "–"
+    low, high = ("–" if math.isnan(x) else f"{x:+.2f}" for x in (e.low, e.high))
+    return f"{e.d_z:+.2f} [{low}, {high}]"
+
+
+def _spread(c: Comparison) -> str:
+    """Run-to-run SD of each metric, for the runs given as 2 or more repeats."""
+    runs = [k for k, n in enumerate(c.repeats) if n >= 2]
+    if not runs:
+        return ""
+    head = "".join(f'<th class="num">{escape(c.names[k])} ({c.repeats[k]} repeats)</th>'
+                   for k in runs)  # fmt: skip
+    rows = "".join(
+        f"<tr><td>{escape(m)}</td>"
+        + "".join(f'<td class="num">{fmt(c.spread[(k, m)], 3)}</td>' for k in runs)
+        + "</tr>"
+        for m in c.metrics
+    )
+    return (
+        f'<table id="spread"><tr><th>run-to-run SD</th>{head}</tr>{rows}</table>'
+        '<p class="muted">SD over the repeats of each run-level metric; the values above are '
+        "micro over articles × repeats.</p>"
+    )
+
+
 def differences_table(c: Comparison) -> str:
     head = "".join(f'<th class="num">{escape(n)} [95% CI]</th>' for n in c.names)
     head += "".join(
         f'<th class="num">{escape(c.names[k])} − {escape(c.names[0])} [95% CI]</th>'
-        f'<th class="num">p</th>'
+        '<th class="num">p</th><th class="num">p adj</th><th class="num">d_z [95% CI]</th>'
+        '<th class="num">MDD</th><th class="num">n</th>'
         for k in range(1, len(c.names))
     )
     rows = []
     for metric in c.metrics:
         cells = "".join(
-            f'<td class="num">{escape(r.metrics[metric].text())}</td>' for r in c.reports
+            f'<td class="num">{escape(v.text() if v else "n/a")}</td>'
+            for v in (c.value(k, metric) for k in range(len(c.names)))
         )
         for k in range(1, len(c.reports)):
-            d = c.differences[(k, metric)]
-            sig = (
-                ' class="num sig"'
-                if d.p_value == d.p_value and d.p_value < 0.05
-                else ' class="num"'
-            )
+            key = (k, metric)
+            d, adjusted = c.differences[key], c.adjusted[key]
+            sig = ' class="num sig"' if adjusted == adjusted and adjusted < 0.05 else ' class="num"'
             cells += (
                 f'<td class="num {_direction(d.value)}">{_signed(d.value)} '
                 f"[{_signed(d.low)}, {_signed(d.high)}]</td>"
-                f"<td{sig}>{_p(d.p_value, c.resamples)}</td>"
+                f'<td class="num">{_p(d.p_value, c.resamples)}</td>'
+                f"<td{sig}>{fmt(adjusted, 3)}</td>"
+                f'<td class="num">{_effect(c, key)}</td>'
+                f'<td class="num">{fmt(c.detectable[key], 3)}</td>'
+                f'<td class="num">{c.effects[key].n}</td>'
             )
         rows.append(f"<tr><td>{escape(metric)}</td>{cells}</tr>")
     wins = "".join(
-        f"<li>{escape(c.names[k])}: better on {b}, worse on {w}, tied on {t}</li>"
+        f"<li>{escape(c.names[k])}: better on {b}, worse on {w}, tied on {t}"
+        + (f"; {escape(s)}" if (s := detectable_sentence(c, k)) else "")
+        + "</li>"
         for k, (b, w, t) in c.wins.items()
     )
     return (
         f'<table id="differences"><tr><th>metric</th>{head}</tr>{"".join(rows)}</table>'
-        f'<p class="muted">Δ = run − {escape(c.names[0])}; paired bootstrap over the '
-        f"{len(c.shared)} shared articles, {c.resamples} resamples; bold p &lt; 0.05.</p>"
+        f"<p>{escape(holm_line(c))}</p>"
+        f'<p class="muted">Δ = run − {escape(c.names[0])} (micro); paired bootstrap over the '
+        f"{len(c.shared)} shared articles, {c.resamples} resamples; bold: p adj &lt; 0.05. "
+        "d_z = mean / SD of the per-article differences on the n articles where both runs "
+        "are defined; MDD = the smallest difference a paired test on those n articles "
+        "detects with 80% power at alpha 0.05.</p>"
         f"<p>Per-article {escape(WIN_METRIC)} against {escape(c.names[0])}:</p><ul>{wins}</ul>"
+        f"{_spread(c)}"
     )
 
 
@@ -232,10 +272,7 @@ def compare_page(c: Comparison, metric: str = WIN_METRIC) -> str:
     """The whole comparison page; the first run is the reference every Δ is taken against."""
     chart = interval_chart(
         c.metrics,
-        {
-            n: [estimate(r.metrics.get(m)) for m in c.metrics]
-            for n, r in zip(c.names, c.reports, strict=True)
-        },
+        {n: [estimate(c.value(k, m)) for m in c.metrics] for k, n in enumerate(c.names)},
         salt="compare-metrics",
     )
     moved = most_changed(c, metric)
