@@ -104,7 +104,7 @@ def test_a_two_by_two_grid_from_recordings(tmp_path: Path, browser: Any) -> None
     ]  # fmt: skip
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert result.stderr.count(" stored as run ") == 4
+    assert result.stderr.count("stored as run ") == 4
     assert "grid grid-" in result.stderr and ": 4 runs stored" in result.stderr
     # four stored runs, one grid, each with its label
     listed = CliRunner().invoke(app, ["runs", "list", "--json"])
@@ -134,7 +134,7 @@ def test_grid_refuses_single_run_options(tmp_path: Path) -> None:
 def test_repeats_of_one_configuration_show_their_spread() -> None:
     result = CliRunner().invoke(app, ["eval", str(GOLD), "--reader", "rules", "--repeat", "3"])
     assert result.exit_code == 0, result.output
-    assert result.stderr.count(" stored as run ") == 3
+    assert result.stderr.count("stored as run ") == 3, result.stderr
     value = load_report(ROOT / "evals" / "baseline.json")  # only for the metric names
     assert "attribution_f1" in value.metrics
     line = next(x for x in result.stdout.splitlines() if x.startswith("attribution_f1"))

@@ -33,7 +33,7 @@ class GridCell:
     @property
     def config(self) -> str:
         """The configuration's name, shared by its repeats: ``prompt × model``."""
-        return f"{self.prompt or 'default'} × {self.model or 'local'}"
+        return f"{self.prompt or 'default'} × {self.model or 'default'}"
 
     @property
     def label(self) -> str:
