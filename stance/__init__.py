@@ -5,6 +5,7 @@
 >>> for view in result.by_actor(): ...
 >>> report = evaluate_dataset("evals/gold", offline=True)   # scored against hand labels
 >>> report.metrics["claim_f1"]                               # value with its 95% interval
+>>> frames("out.jsonl").claims          # a pandas DataFrame per table (the [analysis] extra)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from stance.schema import (
 )
 
 if TYPE_CHECKING:
+    from stance.analysis.frames import frames
     from stance.api import build_extractor, extract, make_extractor
     from stance.evaluation.dataset_scoring import score_dataset
     from stance.evaluation.evaluate import evaluate_dataset
@@ -60,6 +62,7 @@ _LAZY = {
     "load_gold_dir": "evaluation.gold",
     "Extractor": "reading.extractor",
     "EvalReport": "evaluation.report",
+    "frames": "analysis.frames",  # pandas itself only when called
 }
 
 
@@ -102,6 +105,7 @@ __all__ = [
     "build_extractor",
     "evaluate_dataset",
     "extract",
+    "frames",
     "load_gold_dir",
     "make_extractor",
     "score_dataset",

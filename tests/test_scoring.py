@@ -228,3 +228,45 @@ def test_discontinuous_gold_span_is_scored_on_its_pieces() -> None:
     assert iou_parts((0, 10), [(0, 10), (20, 30)]) == pytest.approx(0.5)
     assert iou_parts((0, 30), [(0, 10), (20, 30)]) == pytest.approx(20 / 30)
     assert iou_parts((10, 20), [(0, 10), (20, 30)]) == 0.0
+
+
+def test_report_lists_each_claims_outcome_by_the_scorers_pairing() -> None:
+    gold, pred = hand_worked_prediction()
+    report = score_dataset([gold], {"port": pred}, dataset="t", dataset_path="t", resamples=100)
+    rows = [
+        (o.status, o.gold_id, o.predicted, o.right_claimer, o.right_type)
+        for o in report.articles[0].claim_outcomes
+    ]
+    assert rows == [
+        ("matched", "c1", "p1", True, True),
+        ("matched", "c2", "p2", False, False),  # Deepco is not Ruiz; opinion, gold assertion
+        ("matched", "c3", "p3", True, True),
+        ("missed", "c4", None, None, None),
+        ("spurious", None, "p4", None, None),
+    ]
+    first = report.articles[0].claim_outcomes[0]
+    assert (first.gold, first.gold_start, first.gold_end) == (
+        0,
+        *span_of(TEXT, gold.claims[0].quote),
+    )
+    assert (first.predicted_start, first.predicted_end) == span_of(TEXT, pred.claims[0].quote)
+    counts = report.articles[0].counts
+    statuses = [o.status for o in report.articles[0].claim_outcomes]
+    assert statuses.count("matched") == counts["claim_tp"]
+    assert statuses.count("matched") + statuses.count("missed") == counts["claim_gold"]
+
+
+def test_a_failed_article_has_every_gold_claim_missed() -> None:
+    gold = port_gold()
+    report = score_dataset([gold], {}, dataset="t", dataset_path="t", resamples=100)
+    outcomes = report.articles[0].claim_outcomes
+    assert [(o.status, o.gold) for o in outcomes] == [("missed", j) for j in range(4)]
+
+
+def test_reports_written_before_claim_outcomes_still_load() -> None:
+    from pathlib import Path
+
+    from stance.evaluation.compare import load_report
+
+    baseline = load_report(Path(__file__).parents[1] / "evals" / "baseline.json")
+    assert baseline.articles and all(a.claim_outcomes == [] for a in baseline.articles)

@@ -11,6 +11,7 @@ import typer
 
 from stance.cli.batch_commands import register_batch_commands
 from stance.cli.eval_commands import register_eval_commands
+from stance.cli.export_command import export_command
 from stance.cli.extract_command import extract_command
 from stance.cli.info_commands import models_app, prompts_command, schema_command
 from stance.cli.power_command import power_command
@@ -33,6 +34,7 @@ register_batch_commands(app)
 app.command("extract")(extract_command)
 app.command("show")(show_command)
 app.command("power")(power_command)
+app.command("export")(export_command)
 app.command("schema")(schema_command)
 app.command("prompts")(prompts_command)
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from stance.errors import InputError, ReplayMissError, StanceError
-from stance.evaluation.article_scoring import DEFAULT_IOU, MatchRule, score_article
+from stance.evaluation.article_scoring import DEFAULT_IOU, MatchRule, match_claims, score_article
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.metrics import (
     DEFAULT_RESAMPLES,
@@ -31,6 +31,7 @@ from stance.evaluation.metrics import (
 from stance.evaluation.report import (
     CONVENTIONS,
     ArticleResult,
+    ClaimOutcome,
     ErrorEntry,
     EvalReport,
     Interval,
@@ -52,6 +53,7 @@ from stance.schema import (
 
 __all__ = [
     "POLNEAR_HEADLINE",
+    "claim_outcomes",
     "read_predictions",
     "run_extractions",
     "score_dataset",
@@ -209,6 +211,7 @@ def score_dataset(
                     ErrorEntry(kind=e.kind, quote=e.quote, detail=e.detail) for e in scored.errors
                 ],
                 failed=failed,
+                claim_outcomes=claim_outcomes(extraction, article, iou, match),
             )
         )
     counts = count_matrix([r.counts for r in results])
@@ -259,6 +262,44 @@ def score_dataset(
     return EvalReport(
         manifest=manifest, headline=list(headline), metrics=metrics, macro=macro, articles=results
     )
+
+
+def claim_outcomes(
+    extraction: Extraction, gold: GoldArticle, iou: float = DEFAULT_IOU, match: MatchRule = "iou"
+) -> list[ClaimOutcome]:
+    """Every gold claim (matched or missed, in gold order), then every spurious prediction,
+    by the pairing `score_article` counts."""
+    paired = match_claims(extraction, gold, iou, match)
+    pred_of = {j: i for i, j in paired.pairs.items()}
+    rows: list[ClaimOutcome] = []
+    for j, g in enumerate(gold.claims):
+        i = pred_of.get(j)
+        p = extraction.claims[i] if i is not None else None
+        rows.append(
+            ClaimOutcome(
+                status="missed" if p is None else "matched",
+                gold=j,
+                gold_id=g.id,
+                predicted=p.id if p else None,
+                right_claimer=paired.right_claimer[i] if i is not None else None,
+                right_type=p.type is g.type if p is not None and g.type is not None else None,
+                gold_start=g.start,
+                gold_end=g.end,
+                predicted_start=p.span.start if p else None,
+                predicted_end=p.span.end if p else None,
+            )
+        )
+    for i, p in enumerate(extraction.claims):
+        if i not in paired.pairs:
+            rows.append(
+                ClaimOutcome(
+                    status="spurious",
+                    predicted=p.id,
+                    predicted_start=p.span.start,
+                    predicted_end=p.span.end,
+                )
+            )
+    return rows
 
 
 def _usage_of(record: Extraction) -> Usage:

@@ -21,6 +21,7 @@ __all__ = [
     "PER_ARTICLE",
     "REPORT_VERSION",
     "ArticleResult",
+    "ClaimOutcome",
     "ErrorEntry",
     "EvalReport",
     "Interval",
@@ -58,6 +59,27 @@ class ErrorEntry(BaseModel):
     detail: str = ""
 
 
+class ClaimOutcome(BaseModel):
+    """One claim's fate under the scorer's pairing: a row per gold and per spurious claim.
+
+    Stored so that a report can be analysed claim by claim (``stance export``) without the
+    gold files or the predictions at hand. Reports written before this existed load with none.
+    """
+
+    status: Literal["matched", "missed", "spurious"]
+    gold: int | None = Field(default=None, description="Index of the gold claim in its article")
+    gold_id: str | None = None
+    predicted: str | None = Field(default=None, description="Id of the predicted claim")
+    right_claimer: bool | None = Field(default=None, description="Matched: claimers agree")
+    right_type: bool | None = Field(
+        default=None, description="Matched and the gold claim has a type: types agree"
+    )
+    gold_start: int | None = None
+    gold_end: int | None = None
+    predicted_start: int | None = None
+    predicted_end: int | None = None
+
+
 class ArticleResult(BaseModel):
     id: str
     counts: dict[str, int]
@@ -65,6 +87,7 @@ class ArticleResult(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     errors: list[ErrorEntry] = Field(default_factory=list)
     failed: str | None = None
+    claim_outcomes: list[ClaimOutcome] = Field(default_factory=list)
 
 
 class Manifest(BaseModel):
