@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import typer
 
+from stance.cli.agree_command import agree_command
 from stance.cli.batch_commands import register_batch_commands
 from stance.cli.eval_commands import register_eval_commands
 from stance.cli.extract_command import extract_command
 from stance.cli.info_commands import models_app, prompts_command, schema_command
+from stance.cli.label_command import label_command
 from stance.cli.show_command import show_command
 
 __all__ = ["app", "main"]
@@ -31,6 +33,8 @@ app.command("extract")(extract_command)
 app.command("show")(show_command)
 app.command("schema")(schema_command)
 app.command("prompts")(prompts_command)
+app.command("label")(label_command)
+app.command("agree")(agree_command)
 
 
 def main() -> None:
