@@ -134,7 +134,7 @@ def test_corrections_by_mouse_and_keyboard_save_a_valid_gold_file(
         ("a1", "the dredging", "against", ["c1"])
     ]
     assert browser.find_element("id", "corrections").text == (
-        "corrections: 1 add, 1 delete, 1 speaker, 0 type, 1 hedged, 0 stance, 1 link"
+        "corrections: 1 add, 1 delete, 1 speaker, 0 actor, 0 type, 1 hedged, 0 stance, 1 link"
     )
     assert console_errors(browser.get_log("browser")) == []
 
@@ -210,11 +210,16 @@ def test_a_claim_without_speaker_is_not_saved(browser: Any, tmp_path: Path) -> N
     assert browser.execute_script("return window.__lastSave") is None
     browser.find_element("id", "ed-new-actor").send_keys("Harbour Board")
     browser.find_element("id", "ed-add-actor").click()
+    choose(browser, "ed-kind", "organisation")
+    browser.find_element("id", "ed-role").send_keys("port authority")
+    browser.find_element("id", "ed-mentions").send_keys("harbour\nthe moon")
+    browser.find_element("id", "title").click()  # leaving the field commits it
+    assert status(browser) == "not in the text, left out when saving: the moon"
     press(browser, "s")
     saved = json.loads(browser.execute_script("return window.__lastSave")["json"])
     assert saved["actors"][0] == {
-        "id": "a1", "name": "Harbour Board", "kind": "person", "role": None,
-        "affiliation": None, "mentions": [],
+        "id": "a1", "name": "Harbour Board", "kind": "organisation", "role": "port authority",
+        "affiliation": None, "mentions": ["harbour"],
     }  # fmt: skip
     assert saved["claims"][0]["quote"] == "Port row" and saved["claims"][0]["claimer"] == "a1"
 

@@ -5,7 +5,7 @@ const ARTICLES = DATA.articles, VOCAB = DATA.vocab;
 const PALETTE = ["#ffd166", "#8ecae6", "#b5e48c", "#f4a3a8", "#cdb4db", "#f9c784", "#a0e7e5",
   "#ffadad", "#caffbf", "#bdb2ff", "#fdffb6", "#d0d1ff"];
 const QUOTES = "\"\u201c\u201d\u00ab\u00bb\u2018\u2019'";
-const KINDS = ["add", "delete", "speaker", "type", "hedged", "stance", "link"];
+const KINDS = ["add", "delete", "speaker", "actor", "type", "hedged", "stance", "link"];
 let current = 0, selected = null, linkFrom = null, discardArmed = null;
 let state = null;
 
@@ -159,7 +159,13 @@ function drawEditor() {
     ...actors.map(x => [x.id, x.name])], c.claimer || "");
   const speaker = actorById(c.claimer);
   options($("ed-kind"), VOCAB.kinds.map(k => [k, k]), speaker ? speaker.kind : "");
-  $("ed-kind").disabled = !speaker;
+  $("ed-name").value = speaker ? speaker.name : "";
+  $("ed-role").value = speaker ? speaker.role || "" : "";
+  $("ed-affiliation").value = speaker ? speaker.affiliation || "" : "";
+  $("ed-mentions").value = speaker ? speaker.mentions.join("\n") : "";
+  for (const id of ["ed-kind", "ed-name", "ed-role", "ed-affiliation", "ed-mentions"]) {
+    $(id).disabled = !speaker;
+  }
   options($("ed-type"), VOCAB.types.map(t => [t, t]), c.type);
   $("ed-hedged").checked = c.hedged;
   $("ed-target").value = c.stance_target;
@@ -401,9 +407,21 @@ function wire() {
     "speaker"));
   $("ed-add-actor").addEventListener("click", newActor);
   $("ed-new-actor").addEventListener("keydown", e => { if (e.key === "Enter") newActor(); });
-  $("ed-kind").addEventListener("change", e => {
+  const actorField = (id, apply) => $(id).addEventListener("change", e => {
     const c = claimById(selected), x = c ? actorById(c.claimer) : null;
-    if (x) { x.kind = e.target.value; changed("speaker"); }
+    if (!x) return;
+    apply(x, e.target.value);
+    changed("actor");
+    render();
+  });
+  actorField("ed-kind", (x, v) => { x.kind = v; });
+  actorField("ed-name", (x, v) => { if (v.trim()) x.name = v.trim(); });
+  actorField("ed-role", (x, v) => { x.role = v.trim() || null; });
+  actorField("ed-affiliation", (x, v) => { x.affiliation = v.trim() || null; });
+  actorField("ed-mentions", (x, v) => {
+    x.mentions = [...new Set(v.split("\n").map(m => m.trim()).filter(Boolean))];
+    const absent = x.mentions.filter(m => !article().text.includes(m));
+    if (absent.length) status("not in the text, left out when saving: " + absent.join(", "));
   });
   $("ed-type").addEventListener("change", e => edit("type", e.target.value, "type"));
   $("ed-hedged").addEventListener("change", e => edit("hedged", e.target.checked, "hedged"));

@@ -139,7 +139,13 @@ _BODY = """<div id="app">
         <label>Speaker <select id="ed-speaker"></select></label>
         <div class="row"><input id="ed-new-actor" placeholder="or a new actor's name"
           autocomplete="off"><button id="ed-add-actor" type="button">New actor</button></div>
-        <label>Speaker kind <select id="ed-kind"></select></label>
+        <fieldset><legend>The speaker</legend>
+          <label>Name <input id="ed-name" autocomplete="off"></label>
+          <label>Kind <select id="ed-kind"></select></label>
+          <label>Role <input id="ed-role" autocomplete="off"></label>
+          <label>Affiliation <input id="ed-affiliation" autocomplete="off"></label>
+          <label>Mentions, one a line <textarea id="ed-mentions" rows="2"></textarea></label>
+        </fieldset>
         <label>Type <select id="ed-type"></select></label>
         <label class="check"><input id="ed-hedged" type="checkbox"> hedged</label>
         <label>Stance target <input id="ed-target" autocomplete="off"></label>
