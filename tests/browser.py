@@ -73,3 +73,43 @@ def screenshot_is_not_blank(driver: Any, path: Path) -> None:
     colours = image.getcolors(maxcolors=1_000_000) or []
     assert image.width >= 800 and image.height >= 600, image.size
     assert len(colours) > 50, f"screenshot {path} looks blank ({len(colours)} colours)"
+
+
+_CHAR_RECT = """
+const [id, offset] = arguments;
+const box = document.getElementById(id);
+const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+let at = 0, node;
+while ((node = walker.nextNode())) {
+  const length = node.textContent.length;
+  if (offset < at + length) {
+    const range = document.createRange();
+    range.setStart(node, offset - at);
+    range.setEnd(node, offset - at + 1);
+    const rects = range.getClientRects();
+    const r = rects[rects.length - 1];
+    return [r.left, r.right, r.top, r.bottom, window.innerHeight];
+  }
+  at += length;
+}
+return null;
+"""
+
+
+def drag_select(driver: Any, element_id: str, start: int, end: int) -> None:
+    """Select characters [start, end) of an element's text with the mouse, as a person does:
+    press on the left edge of the first character, move, release on the right edge of the
+    last. Script only measures where the characters are drawn; the selection is the mouse's."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    first = driver.execute_script(_CHAR_RECT, element_id, start)
+    assert first is not None, f"offset {start} is not in #{element_id}"
+    driver.execute_script("window.scrollBy(0, arguments[0])", first[2] - first[4] / 3)
+    left, _, top, bottom, _ = driver.execute_script(_CHAR_RECT, element_id, start)
+    _, right, top2, bottom2, _ = driver.execute_script(_CHAR_RECT, element_id, end - 1)
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(left) + 1, int((top + bottom) / 2))
+    actions.pointer_action.pointer_down()
+    actions.pointer_action.move_to_location(int(right) - 1, int((top2 + bottom2) / 2))
+    actions.pointer_action.pointer_up()
+    actions.perform()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import typer
 
+from stance.cli.agree_command import agree_command
 from stance.cli.batch_commands import register_batch_commands
 from stance.cli.eval_commands import register_eval_commands
 from stance.cli.export_command import export_command
 from stance.cli.extract_command import extract_command
 from stance.cli.info_commands import models_app, prompts_command, schema_command
+from stance.cli.label_command import label_command
 from stance.cli.power_command import power_command
 from stance.cli.runs_commands import runs_app
 from stance.cli.show_command import show_command
@@ -37,6 +39,8 @@ app.command("power")(power_command)
 app.command("export")(export_command)
 app.command("schema")(schema_command)
 app.command("prompts")(prompts_command)
+app.command("label")(label_command)
+app.command("agree")(agree_command)
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "ErrorItem",
     "MatchRule",
     "actor_forms",
+    "forms_agree",
     "iou",
     "iou_parts",
     "match_claims",
@@ -42,6 +43,7 @@ __all__ = [
     "overlap_parts",
     "pair_claims",
     "pair_greedy",
+    "pair_spans",
     "score_article",
 ]
 
@@ -145,16 +147,36 @@ def pair_greedy(scores: list[tuple[float, int, int]], threshold: float) -> dict[
     return pairs
 
 
+def pair_spans(
+    left: Sequence[tuple[int, int]],
+    right: Sequence[Sequence[tuple[int, int]]],
+    threshold: float,
+    rule: MatchRule = "iou",
+) -> dict[int, int]:
+    """One-to-one pairs of spans (left index -> right index); a right span may have pieces."""
+    measure = overlap_parts if rule == "overlap" else iou_parts
+    scores = [
+        (measure(a, parts), i, j) for i, a in enumerate(left) for j, parts in enumerate(right)
+    ]
+    return pair_greedy([s for s in scores if s[0] > 0], threshold)
+
+
 def pair_claims(
     pred: Sequence[Claim], gold: Sequence[GoldClaim], threshold: float, rule: MatchRule = "iou"
 ) -> dict[int, int]:
-    measure = overlap_parts if rule == "overlap" else iou_parts
-    scores = [
-        (measure((p.span.start, p.span.end), g.parts or [(g.start, g.end)]), i, j)
-        for i, p in enumerate(pred)
-        for j, g in enumerate(gold)
-    ]
-    return pair_greedy([s for s in scores if s[0] > 0], threshold)
+    return pair_spans(
+        [(p.span.start, p.span.end) for p in pred],
+        [g.parts or [(g.start, g.end)] for g in gold],
+        threshold,
+        rule,
+    )
+
+
+def forms_agree(mine: set[str], theirs: set[str], rule: MatchRule = "iou") -> bool:
+    """Two actors are one: a shared name form (``iou``), or a shared word (``overlap``)."""
+    if rule == "overlap":
+        return bool(_words(mine) & _words(theirs))
+    return bool(mine & theirs)
 
 
 class _Scorer:
@@ -175,9 +197,7 @@ class _Scorer:
         if gold_id is None:
             return False
         mine, theirs = self.forms.get(pred_id, set()), self.gold_forms.get(gold_id, set())
-        if self.rule == "overlap":
-            return bool(_words(mine) & _words(theirs))
-        return bool(mine & theirs)
+        return forms_agree(mine, theirs, self.rule)
 
     def run(self) -> ArticleScore:
         for name in FAMILIES:
