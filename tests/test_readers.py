@@ -183,3 +183,36 @@ def test_pointer_reader_keeps_the_rules_reading_when_a_call_fails() -> None:
 
     assert [c.quote for c in result.claims] == [c.quote for c in reference.claims]
     assert result.errors and "rules' reading" in result.errors[0].message
+
+
+RETORTS = """Harbour row
+
+The port authority said foreign tankers had dumped ballast water in the bay for years.
+
+“We will not accept a single ship that breaks the rules,” the authority's director, Lena Ort, \
+said. “If they don't clean their tanks, we will close the berth to them.”
+
+The Kessel shipping line said its crews had not broken any law.
+"""
+
+
+def test_a_condition_with_a_threat_is_a_warning_and_a_refusal_a_commitment() -> None:
+    result = rules(RETORTS)
+
+    assert claim_by(result, "If they don't clean")[1].type is ClaimType.WARNING
+    assert claim_by(result, "We will not accept")[1].type is ClaimType.COMMITMENT
+    assert claim_by(result, "not broken any law")[1].type is ClaimType.DENIAL
+
+
+def test_a_denial_sharing_no_words_answers_the_claim_before_it_which_becomes_an_accusation() -> (
+    None
+):
+    paragraphs = RETORTS.split("\n\n")
+    result = rules("\n\n".join([paragraphs[0], paragraphs[1], paragraphs[3]]))
+    denial = claim_by(result, "not broken any law")[1]
+    _, answered = claim_by(result, "dumped ballast water")
+
+    # no word of "its crews had not broken any law" is in the authority's claim, which does not
+    # name Kessel either: the claim before it, by someone else, is what it answers
+    assert denial.denies == answered.id
+    assert answered.type is ClaimType.ACCUSATION

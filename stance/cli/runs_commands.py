@@ -107,7 +107,7 @@ def rm_command(ids: Annotated[list[int], typer.Argument(help="Run ids to remove"
 
 @runs_app.command("tag")
 def tag_command(
-    run_id: Annotated[int, typer.Argument(help="Run id")],
+    ref: Annotated[str, typer.Argument(help="Run id, latest or latest~N")],
     tag: Annotated[str, typer.Argument(help="Name, e.g. baseline")] = "baseline",
 ) -> None:
     """Name a run; `stance compare baseline latest` then finds it (a tag moves, never copies)."""
@@ -116,6 +116,7 @@ def tag_command(
     with reported(), open_store() as store:
         if tag.isdigit() or tag.startswith("latest"):
             raise InputError(f"{tag!r} would read as a run id or latest: choose another tag")
+        run_id = store.resolve(ref).id
         store.tag(run_id, tag)
         typer.echo(f"run {run_id} is now {tag!r}")
 

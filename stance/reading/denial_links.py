@@ -132,12 +132,16 @@ def link_denials(drafts: list[Draft]) -> None:
         picked = denial.denied
         if picked is not None and any(picked is d for d in drafts):
             claim.denies = picked.claim.id  # the reader's pick, checked when it was made
+            _accused(picked)
             continue
+        if denial.denies_nothing:
+            continue  # the reader was offered the candidates and said none
         # what the reader said is denied; a reader that writes no words (rules, pointer)
         # is matched on the denial's own quote
         what = f"{denial.denies_text} {claim.proposition}".strip() or claim.quote
         best: tuple[float, Draft | None] = (0.0, None)
         aimed: tuple[float, Draft | None] = (0.0, None)  # best among claims about the denier
+        before: tuple[float, Draft | None] = (0.0, None)  # best among earlier claims
         for other in drafts:
             candidate = other.claim
             bonus = _DENIABLE_BONUS.get(candidate.type)
@@ -157,9 +161,26 @@ def link_denials(drafts: list[Draft]) -> None:
                 best = (score, other)
             if about_denier and candidate.span.start < claim.span.start and score > aimed[0]:
                 aimed = (score, other)
+            if candidate.span.start < claim.span.start and score > before[0]:
+                before = (score, other)
         if best[1] is not None and best[0] >= DENIAL_LINK_THRESHOLD:
             claim.denies = best[1].claim.id
+            _accused(best[1])
         elif aimed[1] is not None:
             # Nothing matched well in words: a denial answers what was said about the denier
             # earlier in the article (the gold set's denials mostly do).
             claim.denies = aimed[1].claim.id
+            _accused(aimed[1])
+        elif before[1] is not None:
+            # Nor about the denier by name: a denial still answers something said before it,
+            # by someone else; the closest in words and aim is the best guess (gold dev: links
+            # 4/11 -> 6/11).
+            claim.denies = before[1].claim.id
+            _accused(before[1])
+
+
+def _accused(answered: Draft) -> None:
+    """What another actor denies was said against it: an assertion answered by a denial is
+    an accusation (a warning, demand or opinion keeps its type)."""
+    if answered.claim.type is ClaimType.ASSERTION:
+        answered.claim.type = ClaimType.ACCUSATION

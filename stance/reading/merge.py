@@ -33,6 +33,7 @@ class Draft:
     named_in_quote: bool = False  # the claimer's name is inside the quoted words
     names: frozenset[str] = frozenset()  # actor keys named in the quote, target or denies text
     denied: Draft | None = None  # the claim a reader said this denial answers (checked)
+    denies_nothing: bool = False  # a reader was asked and said it answers none of them
     speaker_in_text: bool = False  # code read the speaker's name beside the cue, not a pronoun
 
 

@@ -138,6 +138,7 @@ def ask_one(
         )
         link = ask(follow_up, link_model(tuple(numbers)))
         draft.denied = numbers.get(str(getattr(link, "denies", _NONE)))
+        draft.denies_nothing = draft.denied is None
     return draft
 
 

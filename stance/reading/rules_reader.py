@@ -279,22 +279,29 @@ class _Voice:
 def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _Voice) -> ClaimType:
     """The claim type from the words, for readers that decide it by rule.
 
-    In order: a denial cue, or a negation the speaker says about itself ("said it does
-    not interfere"), or denying words ("groundless"); then the cue's own type (accuse,
+    In order: a denial cue or denying words ("groundless"); a condition with a consequence
+    ("if they don't, we will", "unless ...") a warning, unless the cue names a type; a
+    negation the speaker says about itself ("said it does not interfere") a denial, or, in
+    the future ("we will not accept"), a commitment; then the cue's own type (accuse,
     warn, promise, urge ...); then the words: "must"/"should" make a demand; a condition
-    with a consequence ("if ..., we will", "unless ...") a warning; a future ("will", and
+    with a consequence a warning; a future ("will", and
     in reported speech "would") a commitment when the speaker speaks of itself and a
     prediction otherwise; blaming words, or another actor as the subject of a past or
     present deed, an accusation; judging words an opinion.
     """
-    if cand.denial or _DENIES.search(quote) or (voice.self_talk and _NEGATION.search(quote)):
+    future = _WILL.search(quote) or (not voice.quoted and _WOULD.search(quote))
+    if cand.denial or _DENIES.search(quote):
         return ClaimType.DENIAL
+    if future and _CONDITION.search(quote) and not lex.claim_types.get(lemma):
+        return ClaimType.WARNING
+    if voice.self_talk and _NEGATION.search(quote):
+        # "we will not accept ...": a refusal promised about oneself, not a fact denied
+        return ClaimType.COMMITMENT if _WILL.search(quote) else ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
     if named:
         return ClaimType(named)
     if _MUST.search(quote):
         return ClaimType.DEMAND
-    future = _WILL.search(quote) or (not voice.quoted and _WOULD.search(quote))
     if future and _CONDITION.search(quote):
         return ClaimType.WARNING
     if future or _PLANS.search(quote):
