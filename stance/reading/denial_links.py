@@ -12,7 +12,7 @@ from stance.reading.actors import lexicon
 from stance.reading.merge import Draft
 from stance.schema import ClaimType
 
-__all__ = ["DENIAL_LINK_THRESHOLD", "link_denials"]
+__all__ = ["DENIAL_LINK_THRESHOLD", "content_stems", "link_denials"]
 
 _STOPWORDS = frozenset(
     [
@@ -88,7 +88,7 @@ _STOPWORDS = frozenset(
 DENIAL_LINK_THRESHOLD = 0.5
 
 
-def _stems(text: str) -> set[str]:
+def content_stems(text: str) -> set[str]:
     """Crude content-word stems; demonyms become their country ("Chinese" -> china)."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
     demonyms = lexicon().demonym
@@ -102,7 +102,7 @@ def _stems(text: str) -> set[str]:
 
 
 def _containment(needle: str, hay: str) -> float:
-    a, b = _stems(needle), _stems(hay)
+    a, b = content_stems(needle), content_stems(hay)
     return len(a & b) / len(a) if a else 0.0
 
 

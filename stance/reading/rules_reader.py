@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from stance.reading.actors import ActorRegistry, country_of
 from stance.reading.actors import lexicon as places
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
+from stance.reading.denial_links import content_stems
 from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.merge import Draft
@@ -156,15 +157,14 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     A denier speaks for its side: itself and the actors its source phrase or its words name
     ("a spokesman for the Russian foreign ministry", "Russia does not interfere"). The claim
     denied is an earlier one by someone outside that side, preferring one whose words or
-    target name the side, then accusations, then the nearest. (Preferring a claim by an
-    actor the denial names, "slammed the US as ...", won the seed's link and lost one of
-    the gold set's: 3 of 14 links either way, so the simpler rule stays.)
+    target name the side, then accusations, then one sharing more content words with the
+    denial ("does not interfere" answers "attempts to ... interfere"), then the nearest.
     """
     for index, denial in enumerate(drafts):
         if denial.claim.type is not ClaimType.DENIAL:
             continue
         side = sides.get(id(denial), {denial.claimer_key})
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         chosen: Draft | None = None
         for position, other in enumerate(drafts[:index]):
             if other.claimer_key in side or other.claim.type not in _DENIABLE:
@@ -172,7 +172,9 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
             aimed = other.target_key in side or any(
                 registry.named_in(k, other.claim.quote) for k in side
             )
-            score = (int(aimed), int(other.claim.type is ClaimType.ACCUSATION), position)
+            shared = len(content_stems(denial.claim.quote) & content_stems(other.claim.quote))
+            accusation = int(other.claim.type is ClaimType.ACCUSATION)
+            score = (int(aimed), accusation, shared, position)
             if best is None or score > best:
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
@@ -294,7 +296,8 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
         return ClaimType.DENIAL
     if future and _CONDITION.search(quote) and not lex.claim_types.get(lemma):
         return ClaimType.WARNING
-    if voice.self_talk and _NEGATION.search(quote):
+    # "a commitment not to interfere" reports a promise; it denies nothing
+    if voice.self_talk and _NEGATION.search(_NOT_TO.sub(" ", quote)):
         # "we will not accept ...": a refusal promised about oneself, not a fact denied
         return ClaimType.COMMITMENT if _WILL.search(quote) else ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
@@ -376,6 +379,7 @@ _DENIES = re.compile(
     r"not responsible)\b",
     re.IGNORECASE,
 )
+_NOT_TO = re.compile(r"\bnot to\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
 _MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.IGNORECASE)
 _WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
