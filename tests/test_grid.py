@@ -98,7 +98,7 @@ def test_a_two_by_two_grid_from_recordings(tmp_path: Path, browser: Any) -> None
     page = tmp_path / "grid.html"
     args = [
         "eval", str(GOLD), "--offline", "--recording", str(RECORDING),
-        "--model", "local", "--model", "openai:qwen",
+        "--model", "local", "--model", "openai:qwen", "--base-url", "http://127.0.0.1:8765/v1",
         "--prompt", "claims-v7", "--prompt", "claims-v8",
         "--html", str(page), "--markdown", str(tmp_path / "grid.md"),
     ]  # fmt: skip

@@ -268,5 +268,6 @@ def test_reports_written_before_claim_outcomes_still_load() -> None:
 
     from stance.evaluation.compare import load_report
 
-    baseline = load_report(Path(__file__).parents[1] / "evals" / "baseline.json")
+    old = Path(__file__).parents[1] / "evals" / "reports" / "gold-claims-v3.json"
+    baseline = load_report(old)
     assert baseline.articles and all(a.claim_outcomes == [] for a in baseline.articles)

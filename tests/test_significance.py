@@ -170,3 +170,10 @@ def test_compare_cli_groups_reports_of_one_name_as_repeats(tmp_path: Path) -> No
     assert any(line.startswith("v3: 2 repeats, run-to-run SD: actor_f1 0.000,") for line in lines)
     html = page.read_text(encoding="utf-8")
     assert "<p>p adj: Holm over 11 tests</p>" in html and 'id="spread"' in html
+
+
+def test_runs_that_agree_on_every_article_say_so_instead_of_a_zero_mdd() -> None:
+    report = load_report(Path(__file__).parents[1] / "evals" / "baseline.json")
+    text = to_terminal(compare([report, report], ["a", "b"]))
+    assert "attribution_f1 is the same on all 12 articles: these runs give no spread" in text
+    assert "smaller than 0.000" not in text

@@ -58,6 +58,12 @@ def detectable_sentence(c: Comparison, k: int, metric: str = WIN_METRIC) -> str 
     if (k, metric) not in c.effects:
         return None
     mdd, n = c.detectable[(k, metric)], c.effects[(k, metric)].n
+    if mdd == 0:
+        # no spread to learn from: say what happened instead of "smaller than 0.000"
+        return (
+            f"{metric} is the same on all {n} articles: these runs give no spread to size a "
+            "test with (see stance power)"
+        )
     return (
         f"with {n} articles, a difference in {metric} smaller than {_num(mdd)} cannot be told "
         f"from noise ({POWER:.0%} power)"
