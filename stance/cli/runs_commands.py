@@ -99,7 +99,8 @@ def rm_command(ids: Annotated[list[int], typer.Argument(help="Run ids to remove"
     from stance.runstore import open_store
 
     with reported(), open_store() as store:
-        missing = [i for i in ids if not store.runs() or i not in {r.id for r in store.runs()}]
+        stored = {run.id for run in store.runs()}
+        missing = [i for i in ids if i not in stored]
         if missing:
             raise InputError(f"no run {', '.join(map(str, missing))}: nothing removed")
         typer.echo(f"removed {store.remove(ids)} runs")
