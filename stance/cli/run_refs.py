@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from stance.evaluation.report import EvalReport
     from stance.runs.summary import BatchSummary
 
-__all__ = ["keep_batch", "keep_run", "load_run", "store_runs"]
+__all__ = ["keep_batch", "keep_run", "load_run"]
 
 
 def load_run(ref: str, *, dataset: str | None = None) -> tuple[str, EvalReport]:
@@ -32,14 +32,6 @@ def load_run(ref: str, *, dataset: str | None = None) -> tuple[str, EvalReport]:
     with open_store() as store:
         run = store.resolve(ref, dataset=dataset)
         return run.name, run.report()
-
-
-def store_runs(dataset: str) -> list[EvalReport]:
-    """The stored eval reports of a dataset folder, newest first."""
-    from stance.runstore import open_store
-
-    with open_store() as store:
-        return store.reports(dataset)
 
 
 def keep_run(

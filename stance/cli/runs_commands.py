@@ -160,9 +160,10 @@ def trend_command(
         runs = list(reversed(store.runs(kind="eval", dataset=dataset, limit=limit)))
         points = []
         for run in runs:
-            interval = run.report().metrics.get(metric)
+            interval = store.interval(run.id, metric)
             if interval is None:
                 continue
+            mean, low, high = interval
             points.append(
                 TrendPoint(
                     run_id=run.id,
@@ -171,9 +172,9 @@ def trend_command(
                     prompt=run.prompt or "–",
                     model=run.short_model,
                     dataset=run.dataset or "–",
-                    value=interval.value,
-                    low=interval.low,
-                    high=interval.high,
+                    value=mean,
+                    low=low,
+                    high=high,
                 )
             )
         if not points:

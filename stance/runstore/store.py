@@ -341,12 +341,12 @@ class RunStore:
         """Every stored eval report of ``dataset``, newest first (what `stance power` reads)."""
         return [run.report() for run in self.runs(kind="eval", dataset=dataset)]
 
-    def article_scores(self, run_id: int, metric: str) -> dict[str, float | None]:
-        rows = self._db.execute(
-            "SELECT article_id, value FROM article_scores WHERE run_id = ? AND metric = ?",
-            (run_id, metric),
-        )
-        return {str(a): v for a, v in rows.fetchall()}
+    def interval(self, run_id: int, metric: str) -> tuple[float | None, ...] | None:
+        """(value, low, high) of one stored metric, without parsing the run's report."""
+        row = self._db.execute(
+            "SELECT value, low, high FROM metrics WHERE run_id = ? AND name = ?", (run_id, metric)
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
 
     def _row(self, v: sqlite3.Row) -> StoredRun:
         run_id = int(str(v["id"]))
