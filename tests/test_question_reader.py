@@ -83,7 +83,7 @@ def test_a_denial_is_asked_which_earlier_claim_it_rejects() -> None:
     assert "C1 Anna Holt" in offered and "dumping cheap grain" in offered
     assert schema_of(follow_ups[0])["properties"]["denies"]["enum"] == ["none", "C1"]
     accusation = claim_by(result, "dumping cheap grain")[1]
-    assert claim_by(result, "the claim")[1].denies == accusation.id
+    assert claim_by(result, "sold grain below cost")[1].denies == accusation.id
     assert result.provenance.prompt.version == "8"
 
 
@@ -92,9 +92,9 @@ def test_a_denial_the_model_links_to_nothing_loses_the_rules_link() -> None:
     reference = rules(APPOSITIONS)
 
     # code alone links the grain board's rejection to Holt's accusation; asked (claims@8),
-    # the model's "none" stands, and no word of "the claim" brings a link back
-    assert claim_by(reference, "the claim")[1].denies is not None
-    assert claim_by(result, "the claim")[1].denies is None
+    # the model's "none" stands, and no word of the denial brings a link back
+    assert claim_by(reference, "sold grain below cost")[1].denies is not None
+    assert claim_by(result, "sold grain below cost")[1].denies is None
 
 
 def test_a_failed_call_keeps_the_rules_reading_of_that_candidate_only() -> None:
@@ -112,3 +112,24 @@ def test_a_failed_call_keeps_the_rules_reading_of_that_candidate_only() -> None:
     assert len(result.errors) == 1 and "rules' reading" in result.errors[0].message
     # the candidates after the failed one were still asked
     assert claim_by(result, "the plan was dead")[1].topic == "x"
+
+
+def test_claims_v9_asks_the_stance_only_where_the_type_does_not_say_it() -> None:
+    def answer(request: dict[str, Any]) -> ChatCompletion:
+        if "stance" in schema_of(request)["properties"]:
+            return completion(json.dumps({"about": "grain prices", "stance": "favor"}))
+        return completion(json.dumps({"about": "grain dumping"}))
+
+    result, requests = questions(answer, prompt="claims-v9")
+    by_quote = {c.quote: c for c in result.claims}
+    stance_of = {e: s.polarity for s in result.stances for e in s.evidence}
+
+    accusation = by_quote["Borduria of dumping cheap grain on its markets"]
+    assert accusation.type.value == "accusation" and accusation.topic == "grain dumping"
+    assert stance_of[accusation.id] is Polarity.AGAINST  # by type: the model was not asked
+    assertion = by_quote["prices had fallen everywhere in Europe"]
+    assert assertion.type.value == "assertion" and stance_of[assertion.id] is Polarity.FAVOR
+    # the headline stands in for the paragraph, and every call starts with the same words
+    user = [r["messages"][-1]["content"] for r in requests]
+    assert all(u.startswith("HEADLINE: Farm row\nSPEAKER: ") for u in user)
+    assert not any("Ruritania's farm minister" in u for u in user[1:])

@@ -25,8 +25,8 @@ APPOSITIONS = """Farm row
 
 Ruritania's farm minister, Anna Holt, accused Borduria of dumping cheap grain on its markets.
 
-The Bordurian grain board rejected the claim. Its chairman, Piet Lund, said prices had fallen \
-everywhere in Europe.
+The Bordurian grain board denied that it had sold grain below cost. Its chairman, Piet Lund, \
+said prices had fallen everywhere in Europe.
 
 Ivo Marsh countered that the plan was dead.
 """
@@ -65,7 +65,7 @@ def test_rules_ground_every_span_and_name_source_and_cue() -> None:
     holt = claim_by(result, "dumping cheap grain")[1]
     assert result.text[holt.source_span.start : holt.source_span.end] == "Anna Holt"
     assert holt.type is ClaimType.ACCUSATION
-    assert claim_by(result, "the claim")[1].type is ClaimType.DENIAL
+    assert claim_by(result, "sold grain below cost")[1].type is ClaimType.DENIAL
 
 
 def test_rules_reader_is_deterministic_and_asks_no_model() -> None:
@@ -151,11 +151,11 @@ def test_pointer_reader_takes_types_and_a_checked_denial_link() -> None:
 
     assert requests, "the model was asked"
     accusation = claim_by(result, "dumping cheap grain")[1]
-    denial = claim_by(result, "the claim")[1]
+    denial = claim_by(result, "sold grain below cost")[1]
     assert denial.type is ClaimType.DENIAL
     assert denial.denies == accusation.id
     # a name written beside the cue is the text's answer: the model cannot move it
-    assert claim_by(result, "the claim")[0] != "Anna Holt"
+    assert claim_by(result, "sold grain below cost")[0] != "Anna Holt"
     # no quote is generated: every claim is the text at its offsets
     for claim in result.claims:
         assert claim.quote == result.text[claim.span.start : claim.span.end]
@@ -216,3 +216,31 @@ def test_a_denial_sharing_no_words_answers_the_claim_before_it_which_becomes_an_
     # name Kessel either: the claim before it, by someone else, is what it answers
     assert denial.denies == answered.id
     assert answered.type is ClaimType.ACCUSATION
+
+
+def test_a_denial_that_only_names_what_it_rejects_is_set_aside_after_it_answers() -> None:
+    text = (
+        "Dock row\n\nThe port authority said the Kessel shipping line had dumped ballast water "
+        "in the bay.\n\nKessel rejected the claims.\n"
+    )
+    result = rules(text)
+    _, answered = claim_by(result, "dumped ballast water")
+
+    # "rejected the claims" has no words of its own: not a claim (the gold set and PolNeAR
+    # label the words a denial says), but listed with its reason, and what it answered is
+    # an accusation
+    assert [c.quote for c in result.claims] == [answered.quote]
+    assert answered.type is ClaimType.ACCUSATION
+    [aside] = [r for r in result.rejected if r.quote == "the claims"]
+    assert aside.speaker == "Kessel" and f"it answers {answered.id}" in aside.reason
+
+
+def test_a_hedged_deed_of_others_is_an_accusation_and_of_ones_own_side_is_not() -> None:
+    result = rules(
+        "Water row\n\nThe regulator's chief, Elena Voss, said several large farms appear to "
+        "have pumped far more water than their licences allow.\n\nThe farmers' union said its "
+        "members may have used more water in August than in July.\n"
+    )
+
+    assert claim_by(result, "appear to have pumped")[1].type is ClaimType.ACCUSATION
+    assert claim_by(result, "its members may have used")[1].type is not ClaimType.ACCUSATION

@@ -88,12 +88,14 @@ def assemble(
             )
             continue
         kept.append(_with_names(draft, registry))
-    merged = deduplicate(kept)
+    merged = deduplicate([d for d in kept if not d.marker])
+    markers = [d for d in kept if d.marker and not _overlaps_any(d, merged)]
     actors, ids = registry.build(article.text, [d.claimer_key for d in merged])
     for number, draft in enumerate(merged, start=1):
         draft.claim.id = f"c{number}"
         draft.claim.claimer = ids[draft.claimer_key]
-    link_denials(merged)
+    link_denials(merged + markers)
+    rejected += [_set_aside(marker, registry) for marker in markers]
     return Extraction(
         article_id=article.id,
         title=article.title,
@@ -105,6 +107,26 @@ def assemble(
         rejected=rejected,
         errors=errors,
         provenance=provenance,
+    )
+
+
+def _overlaps_any(draft: Draft, others: list[Draft]) -> bool:
+    span = draft.claim.span
+    return any(o.claim.span.start < span.end and span.start < o.claim.span.end for o in others)
+
+
+def _set_aside(marker: Draft, registry: ActorRegistry) -> Rejected:
+    """A denial that only names what it rejects ("rejected the claims") is not a claim: the
+    gold set's labellers, like PolNeAR's, mark the words a denial says, not the act. It has
+    done its work by now: linked to the claim it answers, that claim is typed an accusation.
+    """
+    answered = marker.claim.denies
+    return Rejected(
+        quote=marker.claim.quote,
+        speaker=registry.name_of(marker.claimer_key),
+        segment=marker.claim.segment,
+        reason="a denial that names what it rejects and says nothing of its own "
+        f'("rejected the claims"); it answers {answered or "no claim found"}',
     )
 
 

@@ -76,7 +76,7 @@ def _ask_each(
     """The questions reader: one call per candidate. A failed call keeps code's reading of
     that candidate and says so; the others are still asked."""
     for draft in drafts:
-        if is_headline(segments[draft.claim.segment]):
+        if is_headline(segments[draft.claim.segment]) or draft.marker:
             reading.drafts.append(draft)  # set aside by assembly with its reason: not asked
             continue
         try:

@@ -35,6 +35,9 @@ class Draft:
     denied: Draft | None = None  # the claim a reader said this denial answers (checked)
     denies_nothing: bool = False  # a reader was asked and said it answers none of them
     speaker_in_text: bool = False  # code read the speaker's name beside the cue, not a pronoun
+    # a denial that only names what it rejects ("rejected the claims"): it tells which claim
+    # was answered, and so what that claim was, but has no words of its own to be a claim
+    marker: bool = False
 
 
 def _overlap(a: Claim, b: Claim) -> float:

@@ -85,6 +85,7 @@ class _PromptFile(BaseModel):
     decision_order: list[str] = ["speaker", "type", "hedged", "stance", "target", "denies"]
     show_type: bool = True  # pointer reader: show code's type guess in each candidate line
     follow_up: str = ""  # questions reader: the question asked of a denial (none: code links)
+    stance_by_type: bool = False  # questions reader: a type that implies the stance sets it
 
 
 def prompts_dir() -> Path:
@@ -112,6 +113,7 @@ class PromptTemplate:
     decision_order: tuple[str, ...] = ("speaker", "type", "hedged", "stance", "target", "denies")
     show_type: bool = True
     follow_up: str = ""
+    stance_by_type: bool = False
 
     @property
     def info(self) -> PromptInfo:
@@ -150,7 +152,7 @@ class PromptTemplate:
         values = {
             "lead": "", "previous": "", "speakers": "", "last_person": "",
             "actors": "", "candidates": "", "claims": "", "speaker": "", "cue": "",
-            "words": "", **context,
+            "words": "", "headline": "", **context,
         }  # fmt: skip
         user = self._render(self.user_template, paragraph=paragraph, **values)
         return [*self.prefix(), {"role": "user", "content": user}]
@@ -227,6 +229,7 @@ def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
         decision_order=tuple(data.decision_order),
         show_type=data.show_type,
         follow_up=data.follow_up,
+        stance_by_type=data.stance_by_type,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

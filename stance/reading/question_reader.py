@@ -31,10 +31,18 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from stance.reading.actors import ActorRegistry
 from stance.reading.merge import Draft
 from stance.reading.prompts import PromptTemplate
-from stance.reading.segments import Segment
+from stance.reading.segments import Segment, is_headline
 from stance.schema import ClaimType, Polarity
 
-__all__ = ["OFFERED_CLAIMS", "QuestionAnswer", "ask_one", "denial_choices", "link_model"]
+__all__ = [
+    "OFFERED_CLAIMS",
+    "STANCE_OF_TYPE",
+    "QuestionAnswer",
+    "TopicAnswer",
+    "ask_one",
+    "denial_choices",
+    "link_model",
+]
 
 OFFERED_CLAIMS = 4  # earlier claims a candidate may name as what it denies
 ABOUT_CHARS = 60  # what a claim is about: a short noun phrase, not a sentence
@@ -57,6 +65,26 @@ class QuestionAnswer(BaseModel):
 
     about: str = Field(max_length=ABOUT_CHARS, description="The issue, in a few words")
     stance: Literal["favor", "against", "neutral"]
+
+
+class TopicAnswer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    about: str = Field(max_length=ABOUT_CHARS, description="The issue, in a few words")
+
+
+# The stance a claim type implies towards what the claim is about: an accusation, a denial
+# or a warning is against it, a promise or a demand for it. With ``stance_by_type`` (claims@9)
+# such a candidate is asked only what it is about; the others are asked the stance too. On
+# the gold set, with claims@7's answers, taking these from the type raised stance F1 (gold
+# 0.357 -> 0.369, gold/test 0.236 -> 0.255): the small model called many accusations neutral.
+STANCE_OF_TYPE: dict[ClaimType, Polarity] = {
+    ClaimType.ACCUSATION: Polarity.AGAINST,
+    ClaimType.DENIAL: Polarity.AGAINST,
+    ClaimType.WARNING: Polarity.AGAINST,
+    ClaimType.COMMITMENT: Polarity.FAVOR,
+    ClaimType.DEMAND: Polarity.FAVOR,
+}
 
 
 def link_model(choices: tuple[str, ...]) -> type[BaseModel]:
@@ -117,11 +145,18 @@ def ask_one(
         speaker=registry.name_of(draft.claimer_key),
         cue=draft.claim.cue,
         words=_short(draft.claim.quote),
+        headline=segments[0].text.strip() if segments and is_headline(segments[0]) else "",
     )
-    reply = ask(messages, QuestionAnswer)
-    answer = QuestionAnswer.model_validate(reply.model_dump())
-    draft.claim.topic = " ".join(answer.about.split())
-    draft.polarity = Polarity(answer.stance)
+    implied = STANCE_OF_TYPE.get(draft.claim.type) if prompt.stance_by_type else None
+    if implied is not None:  # asked only what it is about: the type says the stance
+        reply = ask(messages, TopicAnswer)
+        draft.claim.topic = " ".join(TopicAnswer.model_validate(reply.model_dump()).about.split())
+        draft.polarity = implied
+    else:
+        reply = ask(messages, QuestionAnswer)
+        answer = QuestionAnswer.model_validate(reply.model_dump())
+        draft.claim.topic = " ".join(answer.about.split())
+        draft.polarity = Polarity(answer.stance)
     if draft.claim.type is not ClaimType.DENIAL or not prompt.follow_up:
         return draft
     offered = denial_choices(draft, earlier, registry)

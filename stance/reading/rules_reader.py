@@ -25,6 +25,19 @@ from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.merge import Draft
 from stance.reading.segments import Segment
+from stance.reading.type_words import (
+    BLAME,
+    CONDITION,
+    DENIES,
+    HEDGED_DEED,
+    JUDGING,
+    MUST,
+    NEGATION,
+    NOT_TO,
+    PLANS,
+    WILL,
+    WOULD,
+)
 from stance.schema import (
     AlignmentStatus,
     Attribution,
@@ -73,7 +86,8 @@ def read_by_rules(
         span = _quote_span(doc.text, cand)
         quote = doc.text[span.start : span.end]
         quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
-        if not quoted and not cand.denial and _bare_object(doc, span):
+        bare = not quoted and _bare_object(doc, span)
+        if bare and not cand.denial:
             rejected.append(
                 Rejected(
                     quote=quote,
@@ -144,6 +158,7 @@ def read_by_rules(
                 target_key=target,
                 named_in_quote=registry.named_in(key, quote),
                 speaker_in_text=cand.source_antecedent is None and not guessed,
+                marker=bare,
             )
         )
         sides[id(drafts[-1])] = side
@@ -157,14 +172,15 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     A denier speaks for its side: itself and the actors its source phrase or its words name
     ("a spokesman for the Russian foreign ministry", "Russia does not interfere"). The claim
     denied is an earlier one by someone outside that side, preferring one whose words or
-    target name the side, then accusations, then one sharing more content words with the
-    denial ("does not interfere" answers "attempts to ... interfere"), then the nearest.
+    target name the side, then accusations, then one by an actor the denial names, then
+    one sharing more content words with the denial ("does not interfere" answers "attempts
+    to ... interfere"), then the nearest.
     """
     for index, denial in enumerate(drafts):
         if denial.claim.type is not ClaimType.DENIAL:
             continue
         side = sides.get(id(denial), {denial.claimer_key})
-        best: tuple[int, int, int, int] | None = None
+        best: tuple[int, int, int, int, int] | None = None
         chosen: Draft | None = None
         for position, other in enumerate(drafts[:index]):
             if other.claimer_key in side or other.claim.type not in _DENIABLE:
@@ -174,7 +190,9 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
             )
             shared = len(content_stems(denial.claim.quote) & content_stems(other.claim.quote))
             accusation = int(other.claim.type is ClaimType.ACCUSATION)
-            score = (int(aimed), accusation, shared, position)
+            # "slammed the US as making groundless accusations" answers the US's claim
+            named_claimer = int(registry.named_in(other.claimer_key, denial.claim.quote))
+            score = (int(aimed), accusation, named_claimer, shared, position)
             if best is None or score > best:
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
@@ -288,30 +306,40 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
     warn, promise, urge ...); then the words: "must"/"should" make a demand; a condition
     with a consequence a warning; a future ("will", and
     in reported speech "would") a commitment when the speaker speaks of itself and a
-    prediction otherwise; blaming words, or another actor as the subject of a past or
-    present deed, an accusation; judging words an opinion.
+    prediction otherwise; a deed told with a hedge ("appear to have pumped") not about the
+    speaker's side, blaming words, or another actor as the subject of a past or present
+    deed, an accusation; judging words an opinion.
     """
-    future = _WILL.search(quote) or (not voice.quoted and _WOULD.search(quote))
-    if cand.denial or _DENIES.search(quote):
+    future = WILL.search(quote) or (not voice.quoted and WOULD.search(quote))
+    if cand.denial or DENIES.search(quote):
         return ClaimType.DENIAL
-    if future and _CONDITION.search(quote) and not lex.claim_types.get(lemma):
+    if future and CONDITION.search(quote) and not lex.claim_types.get(lemma):
         return ClaimType.WARNING
     # "a commitment not to interfere" reports a promise; it denies nothing
-    if voice.self_talk and _NEGATION.search(_NOT_TO.sub(" ", quote)):
+    if voice.self_talk and NEGATION.search(NOT_TO.sub(" ", quote)):
         # "we will not accept ...": a refusal promised about oneself, not a fact denied
-        return ClaimType.COMMITMENT if _WILL.search(quote) else ClaimType.DENIAL
+        return ClaimType.COMMITMENT if WILL.search(quote) else ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
+    # "the US believes Chinese support is enabling Russia": a belief about another's deed
+    if (
+        named == "opinion"
+        and not voice.self_talk
+        and (BLAME.search(quote) or voice.other_subject or HEDGED_DEED.search(quote))
+    ):
+        return ClaimType.ACCUSATION
     if named:
         return ClaimType(named)
-    if _MUST.search(quote):
+    if MUST.search(quote):
         return ClaimType.DEMAND
-    if future and _CONDITION.search(quote):
+    if future and CONDITION.search(quote):
         return ClaimType.WARNING
-    if future or _PLANS.search(quote):
+    if future or PLANS.search(quote):
         return ClaimType.COMMITMENT if voice.self_talk else ClaimType.PREDICTION
-    if _BLAME.search(quote) or (voice.other_subject and not voice.self_talk):
+    if not voice.self_talk and HEDGED_DEED.search(quote):
+        return ClaimType.ACCUSATION  # "operations appear to have pumped beyond their licences"
+    if BLAME.search(quote) or (voice.other_subject and not voice.self_talk):
         return ClaimType.ACCUSATION
-    if _JUDGING.search(quote):
+    if JUDGING.search(quote):
         return ClaimType.OPINION
     return ClaimType.ASSERTION
 
@@ -367,33 +395,6 @@ def _voice(
     return _Voice(self_talk=self_talk or own, quoted=quoted, other_subject=named_other and not own)
 
 
-_WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
-_CONDITION = re.compile(r"\b(?:if|unless|without)\b", re.IGNORECASE)
-_PLANS = re.compile(
-    r"\b(?:plans? to|intends? to|(?:is|are|was|were) ready to|(?:is|are|was|were) prepared to)\b",
-    re.IGNORECASE,
-)
-_DENIES = re.compile(
-    r"\b(?:groundless|baseless|unfounded|untrue|not true|false accusations?|fabricat\w*|"
-    r"nonsense|smear|reject(?:s|ed)?|den(?:y|ies|ied)|nothing to do with|no evidence|"
-    r"not responsible)\b",
-    re.IGNORECASE,
-)
-_NOT_TO = re.compile(r"\bnot to\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
-_MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.IGNORECASE)
-_WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
-_BLAME = re.compile(
-    r"\b(?:blame[sd]?|fault|failed|lied|lying|illegal(?:ly)?|corrupt\w*|cover(?:ed)?[- ]up|"
-    r"responsible for|to blame|negligen\w*|mislead\w*|dumping|cheat\w*|abus\w*)\b",
-    re.IGNORECASE,
-)
-_JUDGING = re.compile(
-    r"\b(?:shameful|disgrace\w*|outrageous|unacceptable|welcome[sd]?|excellent|terrible|"
-    r"wrong|right|fair|unfair|good|bad|best|worst|great|ridiculous|absurd|reckless|"
-    r"irresponsible|important|vital|disappoint\w*|proud)\b",
-    re.IGNORECASE,
-)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b")
 # "it"/"they" opening reported speech is the organisation or country that speaks; "he"
 # and "she" open too many reported messages of others to count

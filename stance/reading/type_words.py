@@ -1,0 +1,51 @@
+"""The words that tell a claim's type when its cue does not: what ``rules_reader`` reads in
+the quote itself (a future, a condition, an obligation, blame, judgement, denial, a hedged
+deed). Kept apart so the type rules read as rules, not as a wall of patterns."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "BLAME",
+    "CONDITION",
+    "DENIES",
+    "HEDGED_DEED",
+    "JUDGING",
+    "MUST",
+    "NEGATION",
+    "NOT_TO",
+    "PLANS",
+    "WILL",
+    "WOULD",
+]
+
+# a deed told with a hedge, not about the speaker's side: the gold set's hedged accusation
+HEDGED_DEED = re.compile(r"\b(?:appears?|seems?) to have\b|\b(?:may|might) have\b", re.I)
+WOULD = re.compile(r"\bwould\b", re.IGNORECASE)
+CONDITION = re.compile(r"\b(?:if|unless|without)\b", re.IGNORECASE)
+PLANS = re.compile(
+    r"\b(?:plans? to|intends? to|(?:is|are|was|were) ready to|(?:is|are|was|were) prepared to)\b",
+    re.IGNORECASE,
+)
+DENIES = re.compile(
+    r"\b(?:groundless|baseless|unfounded|untrue|not true|false accusations?|fabricat\w*|"
+    r"nonsense|smear|reject(?:s|ed)?|den(?:y|ies|ied)|nothing to do with|no evidence|"
+    r"not responsible)\b",
+    re.IGNORECASE,
+)
+NOT_TO = re.compile(r"\bnot to\b", re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
+MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.IGNORECASE)
+WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
+BLAME = re.compile(
+    r"\b(?:blame[sd]?|fault|failed|lied|lying|illegal(?:ly)?|corrupt\w*|cover(?:ed)?[- ]up|"
+    r"responsible for|to blame|negligen\w*|mislead\w*|dumping|cheat\w*|abus\w*)\b",
+    re.IGNORECASE,
+)
+JUDGING = re.compile(
+    r"\b(?:shameful|disgrace\w*|outrageous|unacceptable|welcome[sd]?|excellent|terrible|"
+    r"wrong|right|fair|unfair|good|bad|best|worst|great|ridiculous|absurd|reckless|"
+    r"irresponsible|important|vital|disappoint\w*|proud)\b",
+    re.IGNORECASE,
+)
