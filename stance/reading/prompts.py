@@ -37,7 +37,7 @@ __all__ = [
     "prompts_dir",
 ]
 
-DEFAULT_PROMPT = "claims-v7"
+DEFAULT_PROMPT = "claims-v9"
 Message = dict[str, str]
 
 
