@@ -244,3 +244,14 @@ def test_a_hedged_deed_of_others_is_an_accusation_and_of_ones_own_side_is_not() 
 
     assert claim_by(result, "appear to have pumped")[1].type is ClaimType.ACCUSATION
     assert claim_by(result, "its members may have used")[1].type is not ClaimType.ACCUSATION
+
+
+def test_a_negated_future_is_an_assurance_and_a_plain_one_about_others_a_prediction() -> None:
+    result = rules(
+        "Meals row\n\nThe council leader, Ruth Amis, said no child from a low-income family "
+        "would lose a free meal under the new rules.\n\nAmis said food prices would keep "
+        "rising next year.\n"
+    )
+
+    assert claim_by(result, "no child")[1].type is ClaimType.COMMITMENT
+    assert claim_by(result, "food prices would keep rising")[1].type is ClaimType.PREDICTION

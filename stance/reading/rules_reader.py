@@ -302,13 +302,13 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
     In order: a denial cue or denying words ("groundless"); a condition with a consequence
     ("if they don't, we will", "unless ...") a warning, unless the cue names a type; a
     negation the speaker says about itself ("said it does not interfere") a denial, or, in
-    the future ("we will not accept"), a commitment; then the cue's own type (accuse,
-    warn, promise, urge ...); then the words: "must"/"should" make a demand; a condition
-    with a consequence a warning; a future ("will", and
-    in reported speech "would") a commitment when the speaker speaks of itself and a
-    prediction otherwise; a deed told with a hedge ("appear to have pumped") not about the
-    speaker's side, blaming words, or another actor as the subject of a past or present
-    deed, an accusation; judging words an opinion.
+    the future ("we will not accept"), a commitment; then the cue's own type (accuse, warn,
+    promise, urge ...; a belief about another's deed is an accusation); then the words:
+    "must"/"should" make a demand; a condition with a consequence a warning; a future
+    ("will", and in reported speech "would") a commitment when the speaker speaks of itself
+    or the future is negated ("no child would lose a meal": an assurance), else a
+    prediction; a deed of others told with a hedge ("appear to have pumped"), blaming words,
+    or another actor as the subject of a deed, an accusation; judging words an opinion.
     """
     future = WILL.search(quote) or (not voice.quoted and WOULD.search(quote))
     if cand.denial or DENIES.search(quote):
@@ -334,6 +334,8 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
     if future and CONDITION.search(quote):
         return ClaimType.WARNING
     if future or PLANS.search(quote):
+        if NEGATION.search(NOT_TO.sub(" ", quote)):
+            return ClaimType.COMMITMENT  # "the prime minister would not intervene"
         return ClaimType.COMMITMENT if voice.self_talk else ClaimType.PREDICTION
     if not voice.self_talk and HEDGED_DEED.search(quote):
         return ClaimType.ACCUSATION  # "operations appear to have pumped beyond their licences"
