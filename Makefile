@@ -79,30 +79,30 @@ POLNEAR_TRAIN := ../shared/benchmarks/polnear/train
 
 eval-gate: model
 	@mkdir -p $(GATE_DIR)
-	@echo "== the default reader (claims@9) on the gold set, from its recorded responses"
+	@echo "== the default reader (claims@11) on the gold set, from its recorded responses"
 	$(BIN)/stance eval evals/gold --model local --offline --fail-under $(GATE_FLOORS) \
 		--baseline evals/baseline.json --max-drop 0.02 --report $(GATE_DIR)/gold-default.json
-	@echo "== the previous defaults, recorded: the questions reader with the paragraph (claims@7)"
+	@echo "== the previous defaults, recorded: one question per candidate (claims@9)"
 	@echo "== and the paragraph reader (claims@2), each paired with the default"
-	$(BIN)/stance eval evals/gold --prompt claims-v7 --model local --offline \
-		--recording evals/recordings/gold-claims-v7.jsonl --report $(GATE_DIR)/gold-claims-v7.json
-	$(BIN)/stance compare $(GATE_DIR)/gold-claims-v7.json $(GATE_DIR)/gold-default.json \
-		--names claims-v7,claims-v9
+	$(BIN)/stance eval evals/gold --prompt claims-v9 --model local --offline \
+		--recording evals/recordings/gold-claims-v9.jsonl --report $(GATE_DIR)/gold-claims-v9.json
+	$(BIN)/stance compare $(GATE_DIR)/gold-claims-v9.json $(GATE_DIR)/gold-default.json \
+		--names claims-v9,claims-v11
 	$(BIN)/stance eval evals/gold --prompt claims-v2 --model local --offline \
 		--recording evals/recordings/gold-claims-v2.jsonl --report $(GATE_DIR)/gold-claims-v2.json
 	$(BIN)/stance compare $(GATE_DIR)/gold-claims-v2.json $(GATE_DIR)/gold-default.json \
-		--names claims-v2,claims-v9
+		--names claims-v2,claims-v11
 	@echo "== gold/test (held out), the same three readers' recorded responses: reported, no floor"
 	$(BIN)/stance eval evals/gold/test --model local --offline \
 		--recording evals/recordings/test.jsonl --report $(GATE_DIR)/test-default.json
-	$(BIN)/stance eval evals/gold/test --prompt claims-v7 --model local --offline \
-		--recording evals/recordings/test-claims-v7.jsonl --report $(GATE_DIR)/test-claims-v7.json
-	$(BIN)/stance compare $(GATE_DIR)/test-claims-v7.json $(GATE_DIR)/test-default.json \
-		--names claims-v7,claims-v9
+	$(BIN)/stance eval evals/gold/test --prompt claims-v9 --model local --offline \
+		--recording evals/recordings/test-claims-v9.jsonl --report $(GATE_DIR)/test-claims-v9.json
+	$(BIN)/stance compare $(GATE_DIR)/test-claims-v9.json $(GATE_DIR)/test-default.json \
+		--names claims-v9,claims-v11
 	$(BIN)/stance eval evals/gold/test --prompt claims-v2 --model local --offline \
 		--recording evals/recordings/test-claims-v2.jsonl --report $(GATE_DIR)/test-claims-v2.json
 	$(BIN)/stance compare $(GATE_DIR)/test-claims-v2.json $(GATE_DIR)/test-default.json \
-		--names claims-v2,claims-v9
+		--names claims-v2,claims-v11
 	@echo "== the rules reader on the gold set"
 	$(BIN)/stance eval evals/gold --reader rules --fail-under $(RULES_FLOORS)
 	@if [ -d $(POLNEAR_TRAIN) ]; then \

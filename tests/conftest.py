@@ -2,7 +2,7 @@
 
 ``paragraph_reader``: the tests of the paragraph reader's machinery (grounding, repairs,
 caching, resume, batches) drive it with fake models that answer paragraph-shaped JSON. The
-default reader is the questions reader (claims@9) since it measured better; these modules pin
+default reader is the questions reader (claims@11) since it measured better; these modules pin
 claims@2 through ``STANCE_PROMPT``, which subprocesses inherit too.
 """
 

@@ -133,3 +133,58 @@ def test_claims_v9_asks_the_stance_only_where_the_type_does_not_say_it() -> None
     user = [r["messages"][-1]["content"] for r in requests]
     assert all(u.startswith("HEADLINE: Farm row\nSPEAKER: ") for u in user)
     assert not any("Ruritania's farm minister" in u for u in user[1:])
+
+
+FERRY = """Ferry row
+
+“The new timetable is a disgrace,” said Ivo Marsh, the island's mayor. “We will take the \
+ferry company to court.”
+
+The ferry company denied that it had cut sailings.
+"""
+
+
+def test_claims_v11_asks_once_per_speaker_and_paragraph() -> None:
+    requests: list[dict[str, Any]] = []
+
+    def create(**kwargs: Any) -> ChatCompletion:
+        requests.append(kwargs)
+        if "stance" in schema_of(kwargs)["properties"]:
+            return completion(json.dumps({"about": "the timetable", "stance": "against"}))
+        return completion(json.dumps({"about": "cut sailings"}))
+
+    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11")
+    result = extractor.extract(Article(id="t", text=FERRY))
+    by_quote = {c.quote: c for c in result.claims}
+
+    # three claims, two speakers' paragraphs: two questions
+    assert len(result.claims) == 3 and len(requests) == 2
+    asked = requests[0]["messages"][-1]["content"]
+    assert asked.index("The new timetable") < asked.index("We will take")  # in text order
+    opinion = by_quote["The new timetable is a disgrace"]
+    commitment = by_quote["We will take the ferry company to court."]
+    # one answer for both of Marsh's claims: one issue, so one stance with both as evidence
+    assert opinion.topic == commitment.topic == "the timetable"
+    marsh = [s for s in result.stances if s.holder == opinion.claimer]
+    assert [s.evidence for s in marsh] == [[opinion.id, commitment.id]]
+    # a denial alone in its paragraph is asked only what it is about
+    denial = by_quote["that it had cut sailings"]
+    assert denial.topic == "cut sailings" and "stance" not in schema_of(requests[1])["properties"]
+    assert result.provenance.prompt.version == "11"
+
+
+def test_claims_v11_a_failed_question_keeps_the_rules_reading_of_its_candidates() -> None:
+    def create(**kwargs: Any) -> ChatCompletion:
+        if "Ivo Marsh" in kwargs["messages"][-1]["content"]:
+            return completion("not json")  # every try, re-asks included
+        return completion(json.dumps({"about": "cut sailings"}))
+
+    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11")
+    result = extractor.extract(Article(id="t", text=FERRY))
+    reference = rules(FERRY)
+
+    assert [(c.quote, c.type) for c in result.claims] == [
+        (c.quote, c.type) for c in reference.claims
+    ]
+    assert len(result.errors) == 1 and "its 2 candidates is kept" in result.errors[0].message
+    assert [c.topic for c in result.claims] == ["", "", "cut sailings"]

@@ -196,11 +196,12 @@ The Kessel shipping line said its crews had not broken any law.
 """
 
 
-def test_a_condition_with_a_threat_is_a_warning_and_a_refusal_a_commitment() -> None:
+def test_a_condition_with_a_threat_is_a_warning_and_so_is_a_refusal_to_accept() -> None:
     result = rules(RETORTS)
 
     assert claim_by(result, "If they don't clean")[1].type is ClaimType.WARNING
-    assert claim_by(result, "We will not accept")[1].type is ClaimType.COMMITMENT
+    # as the gold set labels "We will not accept interference that puts ships at risk"
+    assert claim_by(result, "We will not accept")[1].type is ClaimType.WARNING
     assert claim_by(result, "not broken any law")[1].type is ClaimType.DENIAL
 
 
@@ -255,3 +256,27 @@ def test_a_negated_future_is_an_assurance_and_a_plain_one_about_others_a_predict
 
     assert claim_by(result, "no child")[1].type is ClaimType.COMMITMENT
     assert claim_by(result, "food prices would keep rising")[1].type is ClaimType.PREDICTION
+
+
+def test_a_negation_after_a_future_does_not_make_it_an_assurance() -> None:
+    result = rules(
+        "Loan row\n\nThe councillor, Ivo Marsh, said the loan would leave the city with a debt "
+        "it could not control.\n\nThe mayor, Ruth Amis, said the city would not pay a cent "
+        "more.\n"
+    )
+
+    # the "not" belongs to "could", not to the future: a forecast about others
+    assert claim_by(result, "the loan would leave")[1].type is ClaimType.PREDICTION
+    assert claim_by(result, "would not pay")[1].type is ClaimType.COMMITMENT
+
+
+def test_a_refusal_to_put_up_with_something_is_a_warning_and_let_them_a_demand() -> None:
+    result = rules(
+        "Harbour row\n\n“We will not accept boats fishing inside our waters,” said Piet Lund, "
+        "the harbour master. “We will not raise the fees this year.”\n\n“If they have nothing "
+        "to hide, let them publish the catch records,” said Anna Holt.\n"
+    )
+
+    assert claim_by(result, "We will not accept")[1].type is ClaimType.WARNING
+    assert claim_by(result, "We will not raise")[1].type is ClaimType.COMMITMENT
+    assert claim_by(result, "let them publish")[1].type is ClaimType.DEMAND

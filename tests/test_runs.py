@@ -106,8 +106,8 @@ def test_compare_takes_ids_latest_and_tags(tmp_path: Path) -> None:
     assert by_ref.exit_code == 0 and by_file.exit_code == 0, by_ref.output
     # the same numbers whichever way the runs were named
     table = (tmp_path / "c.md").read_text(encoding="utf-8")
-    assert table.replace("#1 claims@9 local:qwen2.5-coder-1.5b-instruct-q4_k_m", "old").replace(
-        "#2 claims@9 local:qwen2.5-coder-1.5b-instruct-q4_k_m", "new"
+    assert table.replace("#1 claims@11 local:qwen2.5-coder-1.5b-instruct-q4_k_m", "old").replace(
+        "#2 claims@11 local:qwen2.5-coder-1.5b-instruct-q4_k_m", "new"
     ) == (tmp_path / "f.md").read_text(encoding="utf-8")
     assert run("compare", "1", "latest~0").exit_code == 0
     missing = run("compare", "baseline", "7")

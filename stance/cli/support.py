@@ -35,7 +35,7 @@ def injected(ctx: typer.Context) -> dict[str, Any]:
 
 # --reader NAME: the prompt file that defines each reader ("model": the default prompt).
 READERS = {
-    "model": None, "rules": "rules-v1", "pointer": "claims-v5", "questions": "claims-v9",
+    "model": None, "rules": "rules-v1", "pointer": "claims-v5", "questions": "claims-v11",
     "paragraph": "claims-v2",
 }  # fmt: skip
 ReaderOption = Annotated[

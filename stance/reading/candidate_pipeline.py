@@ -16,7 +16,7 @@ from stance.reading.document import parse
 from stance.reading.merge import Draft
 from stance.reading.pointer_reader import Ask, decide, windows
 from stance.reading.prompts import PromptTemplate
-from stance.reading.question_reader import ask_one
+from stance.reading.question_reader import ask_one, ask_together, speaker_groups
 from stance.reading.rules_reader import read_by_rules
 from stance.reading.segments import Segment, is_headline
 from stance.schema import Rejected, SegmentError
@@ -73,19 +73,36 @@ def _ask_each(
     ask: Ask,
     reading: CandidateReading,
 ) -> None:
-    """The questions reader: one call per candidate. A failed call keeps code's reading of
-    that candidate and says so; the others are still asked."""
+    """The questions reader: one call per candidate, or (``ask_per: speaker``) one per
+    speaker and paragraph. A failed call keeps code's reading of the candidates it asked
+    about and says so; the others are still asked. The drafts keep their order."""
+    if prompt.ask_per == "speaker":
+        asked = [d for d in drafts if not _set_aside(d, segments)]
+        for group in speaker_groups(asked):
+            try:
+                ask_together(group, segments, registry, prompt, ask)
+            except ExtractionError as exc:
+                reading.errors.append(_kept(group, exc))
+        reading.drafts += drafts
+        return
     for draft in drafts:
-        if is_headline(segments[draft.claim.segment]) or draft.marker:
-            reading.drafts.append(draft)  # set aside by assembly with its reason: not asked
-            continue
-        try:
-            reading.drafts.append(ask_one(draft, segments, registry, prompt, ask, reading.drafts))
-        except ExtractionError as exc:
-            reading.errors.append(
-                SegmentError(
-                    segment=draft.claim.segment,
-                    message=f"{exc} (the rules' reading of the candidate is kept)",
-                )
-            )
-            reading.drafts.append(draft)
+        if not _set_aside(draft, segments):
+            try:
+                ask_one(draft, segments, registry, prompt, ask, reading.drafts)
+            except ExtractionError as exc:
+                reading.errors.append(_kept([draft], exc))
+        reading.drafts.append(draft)  # in order: what a later denial may answer
+
+
+def _set_aside(draft: Draft, segments: list[Segment]) -> bool:
+    """The headline's candidates and bare denials: assembly sets them aside with their
+    reason, so no question is spent on them."""
+    return is_headline(segments[draft.claim.segment]) or draft.marker
+
+
+def _kept(group: list[Draft], exc: ExtractionError) -> SegmentError:
+    """A failed question: code's reading of the candidates it asked about stays, said so."""
+    which = "the candidate" if len(group) == 1 else f"its {len(group)} candidates"
+    return SegmentError(
+        segment=group[0].claim.segment, message=f"{exc} (the rules' reading of {which} is kept)"
+    )

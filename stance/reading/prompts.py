@@ -26,6 +26,7 @@ from stance.schema import PromptInfo
 
 __all__ = [
     "DEFAULT_PROMPT",
+    "AskPer",
     "Message",
     "PromptExample",
     "PromptTemplate",
@@ -37,7 +38,7 @@ __all__ = [
     "prompts_dir",
 ]
 
-DEFAULT_PROMPT = "claims-v9"
+DEFAULT_PROMPT = "claims-v11"
 Message = dict[str, str]
 
 
@@ -57,6 +58,10 @@ class PromptExample(BaseModel):
 # "pointer" shows the model those candidates, numbered, and takes its decisions by number;
 # "questions" asks one short question per candidate (type, what it denies, topic, stance).
 Reader = Literal["paragraph", "rules", "pointer", "questions"]
+
+# What one question of the questions reader covers: one candidate (claims@7, @9), or all the
+# candidates of one speaker in one paragraph, which then share what they are about (claims@11).
+AskPer = Literal["candidate", "speaker"]
 
 
 class Shot(BaseModel):
@@ -86,6 +91,7 @@ class _PromptFile(BaseModel):
     show_type: bool = True  # pointer reader: show code's type guess in each candidate line
     follow_up: str = ""  # questions reader: the question asked of a denial (none: code links)
     stance_by_type: bool = False  # questions reader: a type that implies the stance sets it
+    ask_per: AskPer = "candidate"  # questions reader: one question per candidate, or per speaker
 
 
 def prompts_dir() -> Path:
@@ -114,6 +120,7 @@ class PromptTemplate:
     show_type: bool = True
     follow_up: str = ""
     stance_by_type: bool = False
+    ask_per: AskPer = "candidate"
 
     @property
     def info(self) -> PromptInfo:
@@ -210,6 +217,8 @@ def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
     digest = hashlib.sha256(raw)
     if data.reader in ("pointer", "questions") and not data.system:
         raise PromptError(f"{path}: a {data.reader} reader needs a system message")
+    if data.ask_per == "speaker" and data.follow_up:
+        raise PromptError(f"{path}: a follow-up question is asked of one denial: ask_per candidate")
     # candidates come from the lexicon: it is versioned with the prompt
     if data.reader in ("rules", "pointer", "questions"):
         digest.update(files("stance").joinpath("data/lexicon.yaml").read_bytes())
@@ -230,6 +239,7 @@ def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
         show_type=data.show_type,
         follow_up=data.follow_up,
         stance_by_type=data.stance_by_type,
+        ask_per=data.ask_per,
     )
     try:
         template.messages(paragraph="x", lead="y", previous="z")

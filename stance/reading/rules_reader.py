@@ -31,10 +31,13 @@ from stance.reading.type_words import (
     DENIES,
     HEDGED_DEED,
     JUDGING,
+    LET_THEM,
     MUST,
+    NEGATED_FUTURE,
     NEGATION,
     NOT_TO,
     PLANS,
+    REFUSES,
     WILL,
     WOULD,
 )
@@ -313,12 +316,15 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
     future = WILL.search(quote) or (not voice.quoted and WOULD.search(quote))
     if cand.denial or DENIES.search(quote):
         return ClaimType.DENIAL
+    if REFUSES.search(quote):
+        return ClaimType.WARNING  # "we will not accept interference": a threat, not a promise
     if future and CONDITION.search(quote) and not lex.claim_types.get(lemma):
         return ClaimType.WARNING
     # "a commitment not to interfere" reports a promise; it denies nothing
     if voice.self_talk and NEGATION.search(NOT_TO.sub(" ", quote)):
         # "we will not accept ...": a refusal promised about oneself, not a fact denied
-        return ClaimType.COMMITMENT if WILL.search(quote) else ClaimType.DENIAL
+        promised = WILL.search(quote) or (not voice.quoted and NEGATED_FUTURE.search(quote))
+        return ClaimType.COMMITMENT if promised else ClaimType.DENIAL
     named = lex.claim_types.get(lemma)
     # "the US believes Chinese support is enabling Russia": a belief about another's deed
     if (
@@ -329,12 +335,12 @@ def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _V
         return ClaimType.ACCUSATION
     if named:
         return ClaimType(named)
-    if MUST.search(quote):
+    if MUST.search(quote) or LET_THEM.search(quote):
         return ClaimType.DEMAND
     if future and CONDITION.search(quote):
         return ClaimType.WARNING
     if future or PLANS.search(quote):
-        if NEGATION.search(NOT_TO.sub(" ", quote)):
+        if NEGATED_FUTURE.search(quote):
             return ClaimType.COMMITMENT  # "the prime minister would not intervene"
         return ClaimType.COMMITMENT if voice.self_talk else ClaimType.PREDICTION
     if not voice.self_talk and HEDGED_DEED.search(quote):

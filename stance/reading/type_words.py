@@ -12,10 +12,13 @@ __all__ = [
     "DENIES",
     "HEDGED_DEED",
     "JUDGING",
+    "LET_THEM",
     "MUST",
+    "NEGATED_FUTURE",
     "NEGATION",
     "NOT_TO",
     "PLANS",
+    "REFUSES",
     "WILL",
     "WOULD",
 ]
@@ -36,6 +39,23 @@ DENIES = re.compile(
 )
 NOT_TO = re.compile(r"\bnot to\b", re.IGNORECASE)
 NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
+# the future itself negated ("would not intervene", "won't", "no child would lose"), not a
+# negation somewhere after a future ("would leave the city with a debt it could not control")
+NEGATED_FUTURE = re.compile(
+    r"\b(?:will|would|shall)\s+(?:\w+\s+)?(?:not|never)\b|\b(?:won|wouldn)[’']t\b|"
+    r"\b(?:not|never)\s+going\s+to\b|"
+    r"\b(?:no|nobody|no one|none|nothing)\b[^.;,]{0,40}?\b(?:will|would)\b",
+    re.IGNORECASE,
+)
+# a refusal to put up with something is a threat ("we will not accept interference")
+REFUSES = re.compile(
+    r"\b(?:will|would|shall)\s+(?:not|never)\s+(?:accept|tolerate|allow|stand for)\b|"
+    r"\bwon[’']t\s+(?:accept|tolerate|allow|stand for)\b",
+    re.IGNORECASE,
+)
+# an imperative "let them ..." opening a clause: a demand ("if they have nothing to hide,
+# let them put every contract on the table"), not "would not let us see the plans"
+LET_THEM = re.compile(r"(?:^|[.;:,]\s*|\bthen\s+)let (?:them|him|her|us)\b", re.IGNORECASE)
 MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.IGNORECASE)
 WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
 BLAME = re.compile(
