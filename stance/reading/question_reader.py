@@ -25,8 +25,9 @@ whichever label wording), and moved quotes to the wrong speaker when asked who s
 denial links lost to code's too (2 against 4 of 11 gold links), hence code's links by default.
 claims@9 against claims@7, same drafts, gold set: stance F1 0.357 -> 0.405, 23.6 -> 18.9
 model-seconds per article; gold/test 0.236 -> 0.286, 31.9 -> 24.7. claims@11 against
-claims@9: gold 0.405 -> 0.417 at 15.4 model-s, gold/test 0.286 -> 0.290 at 19.1, and on the
-first 10 PolNeAR dev articles 33.1 -> 26.2 model-s (151 calls instead of 209).
+claims@9 (this round's type rules in both): gold stance F1 0.403 -> 0.414 at 19.4 -> 15.9
+model-s per article, gold/test 0.298 -> 0.303 at 25.4 -> 19.7; PolNeAR dev, all 84, 1,828 ->
+1,436 questions and 43.4 -> 32.2 model-s per article.
 """
 
 from __future__ import annotations

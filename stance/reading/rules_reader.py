@@ -302,16 +302,19 @@ class _Voice:
 def _claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: _Voice) -> ClaimType:
     """The claim type from the words, for readers that decide it by rule.
 
-    In order: a denial cue or denying words ("groundless"); a condition with a consequence
+    In order: a denial cue or denying words ("groundless"); a refusal to put up with
+    something ("we will not accept interference") a warning; a condition with a consequence
     ("if they don't, we will", "unless ...") a warning, unless the cue names a type; a
     negation the speaker says about itself ("said it does not interfere") a denial, or, in
-    the future ("we will not accept"), a commitment; then the cue's own type (accuse, warn,
-    promise, urge ...; a belief about another's deed is an accusation); then the words:
-    "must"/"should" make a demand; a condition with a consequence a warning; a future
-    ("will", and in reported speech "would") a commitment when the speaker speaks of itself
-    or the future is negated ("no child would lose a meal": an assurance), else a
-    prediction; a deed of others told with a hedge ("appear to have pumped"), blaming words,
-    or another actor as the subject of a deed, an accusation; judging words an opinion.
+    the future ("we will not raise fees", reported "it would not"), a commitment; then the
+    cue's own type (accuse, warn, promise, urge ...; a belief about another's deed is an
+    accusation); then the words: "must"/"should" or a clause-opening "let them" make a
+    demand; a condition with a consequence a warning; a future ("will", and in reported
+    speech "would") a commitment when the speaker speaks of itself or the future itself is
+    negated ("no child would lose a meal": an assurance; not "a debt it could not
+    control"), else a prediction; a deed of others told with a hedge ("appear to have
+    pumped"), blaming words, or another actor as the subject of a deed, an accusation;
+    judging words an opinion.
     """
     future = WILL.search(quote) or (not voice.quoted and WOULD.search(quote))
     if cand.denial or DENIES.search(quote):
