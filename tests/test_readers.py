@@ -247,36 +247,37 @@ def test_a_hedged_deed_of_others_is_an_accusation_and_of_ones_own_side_is_not() 
     assert claim_by(result, "its members may have used")[1].type is not ClaimType.ACCUSATION
 
 
-def test_a_negated_future_is_an_assurance_and_a_plain_one_about_others_a_prediction() -> None:
-    result = rules(
-        "Meals row\n\nThe council leader, Ruth Amis, said no child from a low-income family "
-        "would lose a free meal under the new rules.\n\nAmis said food prices would keep "
-        "rising next year.\n"
-    )
-
-    assert claim_by(result, "no child")[1].type is ClaimType.COMMITMENT
-    assert claim_by(result, "food prices would keep rising")[1].type is ClaimType.PREDICTION
-
-
-def test_a_negation_after_a_future_does_not_make_it_an_assurance() -> None:
-    result = rules(
-        "Loan row\n\nThe councillor, Ivo Marsh, said the loan would leave the city with a debt "
-        "it could not control.\n\nThe mayor, Ruth Amis, said the city would not pay a cent "
-        "more.\n"
-    )
-
-    # the "not" belongs to "could", not to the future: a forecast about others
-    assert claim_by(result, "the loan would leave")[1].type is ClaimType.PREDICTION
-    assert claim_by(result, "would not pay")[1].type is ClaimType.COMMITMENT
+# Futures, negations and refusals: which words make which type. Each text is one article;
+# each case names words of one claim in it and the type the rules must give that claim.
+FUTURES = {
+    "meals": "Meals row\n\nThe council leader, Ruth Amis, said no child from a low-income "
+    "family would lose a free meal under the new rules.\n\nAmis said food prices would keep "
+    "rising next year.\n",
+    "loan": "Loan row\n\nThe councillor, Ivo Marsh, said the loan would leave the city with a "
+    "debt it could not control.\n\nThe mayor, Ruth Amis, said the city would not pay a cent "
+    "more.\n",
+    "harbour": "Harbour row\n\n“We will not accept boats fishing inside our waters,” said "
+    "Piet Lund, the harbour master. “We will not raise the fees this year.”\n\n“If they have "
+    "nothing to hide, let them publish the catch records,” said Anna Holt.\n",
+}
 
 
-def test_a_refusal_to_put_up_with_something_is_a_warning_and_let_them_a_demand() -> None:
-    result = rules(
-        "Harbour row\n\n“We will not accept boats fishing inside our waters,” said Piet Lund, "
-        "the harbour master. “We will not raise the fees this year.”\n\n“If they have nothing "
-        "to hide, let them publish the catch records,” said Anna Holt.\n"
-    )
-
-    assert claim_by(result, "We will not accept")[1].type is ClaimType.WARNING
-    assert claim_by(result, "We will not raise")[1].type is ClaimType.COMMITMENT
-    assert claim_by(result, "let them publish")[1].type is ClaimType.DEMAND
+@pytest.mark.parametrize(
+    ("article", "words", "expected"),
+    [
+        # a negated future is an assurance, a plain one about others a prediction
+        ("meals", "no child", ClaimType.COMMITMENT),
+        ("meals", "food prices would keep rising", ClaimType.PREDICTION),
+        # the "not" belongs to "could", not to the future: a forecast about others
+        ("loan", "the loan would leave", ClaimType.PREDICTION),
+        ("loan", "would not pay", ClaimType.COMMITMENT),
+        # a refusal to put up with something is a warning; "let them" a demand
+        ("harbour", "We will not accept", ClaimType.WARNING),
+        ("harbour", "We will not raise", ClaimType.COMMITMENT),
+        ("harbour", "let them publish", ClaimType.DEMAND),
+    ],
+)
+def test_futures_negations_and_refusals_get_their_type(
+    article: str, words: str, expected: ClaimType
+) -> None:
+    assert claim_by(rules(FUTURES[article]), words)[1].type is expected

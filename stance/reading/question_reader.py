@@ -179,16 +179,15 @@ def ask_together(
     registry: ActorRegistry,
     prompt: PromptTemplate,
     ask: Ask,
-) -> list[Draft]:
+) -> None:
     """One question for the candidates of one speaker in one paragraph (claims@11): what
     they are about and, unless every one's type implies it, the speaker's stance. Their
-    words are shown together, in text order, and the answer applies to each.
+    words are shown together, in text order, and the answer applies to each, in place.
 
     A speaker's sentences in one paragraph are one line of argument, so they share their
     issue; asking once spares a call for a fifth of PolNeAR's candidates.
     """
     _ask_topic(drafts, segments, registry, prompt, ask)
-    return list(drafts)
 
 
 def speaker_groups(drafts: Sequence[Draft]) -> list[list[Draft]]:
@@ -212,22 +211,21 @@ def _ask_topic(
     messages = prompt.messages(
         paragraph=segments[first.claim.segment].text,
         speaker=registry.name_of(first.claimer_key),
-        cue=", ".join(cues) if len(drafts) > 1 else first.claim.cue,
+        cue=", ".join(cues),
         words=" ".join(_short(d.claim.quote, _WORDS_SHOWN // len(drafts)) for d in drafts),
         headline=segments[0].text.strip() if segments and is_headline(segments[0]) else "",
     )
     implied = [STANCE_OF_TYPE.get(d.claim.type) if prompt.stance_by_type else None for d in drafts]
     topic_only = all(p is not None for p in implied)  # the type says the stance: not asked
-    asked: type[BaseModel] = TopicAnswer if topic_only else QuestionAnswer
+    asked: type[TopicAnswer | QuestionAnswer] = TopicAnswer if topic_only else QuestionAnswer
     reply = ask(messages, asked)
     answer = asked.model_validate(reply.model_dump())
-    stance = getattr(answer, "stance", None)
     for draft, polarity in zip(drafts, implied, strict=True):
-        draft.claim.topic = " ".join(str(getattr(answer, "about", "")).split())
+        draft.claim.topic = " ".join(answer.about.split())
         if polarity is not None:
             draft.polarity = polarity
-        elif stance is not None:
-            draft.polarity = Polarity(stance)
+        elif isinstance(answer, QuestionAnswer):
+            draft.polarity = Polarity(answer.stance)
     return messages, reply
 
 
