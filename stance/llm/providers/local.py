@@ -36,7 +36,7 @@ def threads() -> int:
 def load_llama(path: Path, *, n_ctx: int = DEFAULT_CONTEXT, seed: int = 0) -> Any:
     """Load (once per process) a GGUF model with llama-cpp-python."""
     try:
-        from llama_cpp import Llama
+        from stance.llm.providers.checked_greedy import CheckedGreedyLlama
     except ImportError as exc:
         raise ModelNotAvailableError(
             "the local model needs llama-cpp-python: pip install -e '.[local]'"
@@ -45,7 +45,7 @@ def load_llama(path: Path, *, n_ctx: int = DEFAULT_CONTEXT, seed: int = 0) -> An
     with _LOAD_LOCK:
         if key not in _LOADED:
             try:
-                _LOADED[key] = Llama(
+                _LOADED[key] = CheckedGreedyLlama(
                     model_path=str(path),
                     n_ctx=n_ctx,
                     n_threads=threads(),
