@@ -12,11 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fake_provider import completion, fake_model
 from openai.types.chat import ChatCompletion
 from test_readers import APPOSITIONS, claim_by, rules
 
 from stance.api import build_extractor
+from stance.reading.question_reader import ABOUT_CHARS, issue_words
 from stance.schema import Article, Extraction, Polarity
 
 
@@ -188,3 +190,34 @@ def test_claims_v11_a_failed_question_keeps_the_rules_reading_of_its_candidates(
     ]
     assert len(result.errors) == 1 and "its 2 candidates is kept" in result.errors[0].message
     assert [c.topic for c in result.claims] == ["", "", "cut sailings"]
+
+
+@pytest.mark.parametrize(
+    ("answered", "issue"),
+    [
+        # stopped by the schema's 60-character bound mid-phrase: the head before the comma
+        (
+            "the medical records of about 80,000 patients, after files on",
+            "the medical records of about 80,000 patients",
+        ),
+        (
+            "ferry GPS interference to Russia's area near Russia; Kremlin",
+            "ferry GPS interference to Russia's area near Russia",
+        ),
+        # no comma: the last word may be cut ("U"), and nothing dangles ("and")
+        (
+            "mackerel stock sharing treaty negotiations with the EU and U",
+            "mackerel stock sharing treaty negotiations with the EU",
+        ),
+        (
+            "deep fishing cuts for cod and mackerel in the North Sea and ",
+            "deep fishing cuts for cod and mackerel in the North Sea",
+        ),
+        # within the bound: kept, only a trailing comma goes
+        ("the Kestrel Airport flights,", "the Kestrel Airport flights"),
+        ("the stadium loan, and its guarantee", "the stadium loan, and its guarantee"),
+    ],
+)
+def test_a_topic_the_length_bound_cut_short_keeps_its_head(answered: str, issue: str) -> None:
+    assert len(answered) < ABOUT_CHARS - 1 or len(answered) == ABOUT_CHARS
+    assert issue_words(answered) == issue
