@@ -37,6 +37,9 @@ class CheckedGreedySampler:
     ``close``. One instance serves one generation: the grammar's state follows its tokens."""
 
     def __init__(self, model: Any, grammar: Any, n_vocab: int) -> None:
+        # bound now: at interpreter exit the llama_cpp module may be gone before this object
+        self._free = llama_cpp.llama_sampler_free
+        self._grammar = None
         self._grammar = llama_cpp.llama_sampler_init_grammar(
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
@@ -81,8 +84,8 @@ class CheckedGreedySampler:
         return token
 
     def close(self) -> None:
-        if self._grammar:
-            llama_cpp.llama_sampler_free(self._grammar)
+        if getattr(self, "_grammar", None):
+            self._free(self._grammar)
             self._grammar = None
 
     def __del__(self) -> None:
