@@ -20,29 +20,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from real_model import MISSING, MODEL_PATH, REAL_MODEL_MARKS
 
-from stance.errors import ModelNotAvailableError
 from stance.schema import AlignmentStatus, Article, Extraction, parse_record
 
-
-def _find_model() -> tuple[Path | None, str]:
-    try:
-        import llama_cpp  # noqa: F401
-    except ImportError as exc:
-        return None, f"llama-cpp-python is not importable ({exc}); pip install -e '.[local]'"
-    from stance.llm.model_store import resolve_model_path
-
-    try:
-        return resolve_model_path(), ""
-    except ModelNotAvailableError as exc:
-        return None, f"no local model: {exc}"
-
-
-MODEL_PATH, MISSING = _find_model()
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(MODEL_PATH is None and not os.environ.get("CI"), reason=MISSING),
-]
+pytestmark = REAL_MODEL_MARKS
 
 # Two paragraphs only: a direct quote with a named speaker, a denial by a capital city.
 ARTICLE = (
