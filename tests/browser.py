@@ -52,10 +52,48 @@ def browser() -> Iterator[Any]:
 
 
 def open_page(driver: Any, path: Path) -> list[dict[str, Any]]:
-    """Load a file and return the console messages it produced while loading."""
+    """Load a file and return the console messages it produced while loading.
+
+    Waits until the document shown is this file's and has finished loading: chromedriver
+    can return from ``get`` while the previous file:// page is still the current document
+    (seen once in CI, where a test then read the old page's rows). Opening the same file
+    again is a new document too, so the old one must have gone.
+    """
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.get_log("browser")  # drop what earlier pages left
-    driver.get(path.resolve().as_uri())
+    uri = path.resolve().as_uri()
+    old = driver.find_element("tag name", "html")
+    driver.get(uri)
+    WebDriverWait(driver, 30).until(lambda d: is_stale(old) and loaded(d, uri))
     return list(driver.get_log("browser"))
+
+
+def loaded(driver: Any, uri: str) -> bool:
+    """Is the current document the file ``uri`` (any #fragment), fully loaded?"""
+    shown = str(driver.execute_script("return document.location.href")).split("#")[0]
+    state = driver.execute_script("return document.readyState")
+    return shown == uri and state == "complete"
+
+
+def reload_page(driver: Any) -> None:
+    """Reload the current page and wait until the new document has loaded."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("tag name", "html")
+    uri = str(driver.current_url).split("#")[0]
+    driver.refresh()
+    WebDriverWait(driver, 30).until(lambda d: is_stale(old) and loaded(d, uri))
+
+
+def is_stale(element: Any) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    try:
+        _ = element.tag_name
+    except StaleElementReferenceException:
+        return True
+    return False
 
 
 def console_errors(entries: list[dict[str, Any]]) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import browser, console_errors, drag_select, open_page
+from browser import browser, console_errors, drag_select, open_page, reload_page
 from evalkit import TEXT, as_extraction, port_gold
 from typer.testing import CliRunner
 
@@ -144,7 +144,7 @@ def test_work_survives_a_reload_until_discarded(browser: Any, tmp_path: Path) ->
     assert fresh_page(browser, page) == []
     correct_port(browser)
     assert claim_rows(browser) == ["c1", "n1", "c3", "c4"]
-    browser.refresh()
+    reload_page(browser)
     assert claim_rows(browser) == ["c1", "n1", "c3", "c4"]
     denial = browser.find_element("css selector", '#claims li[data-claim="c3"]').text
     assert "Deepco" in denial and "DENIAL" in denial and "denies c1" in denial
@@ -160,7 +160,7 @@ def test_work_survives_a_reload_until_discarded(browser: Any, tmp_path: Path) ->
     browser.find_element("id", "discard").click()
     assert claim_rows(browser) == ["c1", "c5", "c3", "c4"]
     assert status(browser) == "changes discarded: back to the prediction"
-    browser.refresh()
+    reload_page(browser)
     assert claim_rows(browser) == ["c1", "c5", "c3", "c4"]
     assert console_errors(browser.get_log("browser")) == []
 
