@@ -125,17 +125,22 @@ def split_role(name: str, *, person: bool = True) -> tuple[str, str | None]:
 
 
 def role_in_text(name: str, text: str) -> str | None:
-    """Title words written just before a name in the article ("Foreign Minister Wang Yi")."""
+    """Title words written just before a name in the article ("Foreign Minister Wang Yi",
+    "US Secretary of State Antony Blinken"): capitalised words and titles, bridged by "of"
+    or "for", up to anything else. Punctuation ends a role: in "By Simone McCarthy, CNN —
+    US Secretary of State Antony Blinken" the byline is not part of it."""
     titles = lexicon().titles
     for span in find_mentions(name, text):
-        before = re.findall(r"[\w.'’-]+", text[max(0, span.start - 80) : span.start])
+        before = re.findall(r"[\w.'’-]+|[^\w\s]", text[max(0, span.start - 80) : span.start])
         role: list[str] = []
         for token in reversed(before):
             if token.lower() in titles or (token[0].isupper() and token.lower() not in {"the"}):
                 role.insert(0, token)
+            elif token.lower() in {"of", "for"} and role:
+                role.insert(0, token)  # "Secretary of State"
             else:
                 break
-        while role and role[0].lower() in {"of", "the"}:
+        while role and role[0].lower() in {"of", "for", "the"}:
             role.pop(0)
         if any(t.lower() in titles for t in role):
             return " ".join(role)
@@ -262,6 +267,10 @@ class ActorRegistry:
         return found
 
     def _match_name(self, name: str) -> str | None:
+        """The one actor whose name ``name`` is a part of, or that is part of ``name``: a
+        surname ("Holt", "Anna Holt") or a family name first ("Xi", "Xi Jinping"). The word
+        of the longer name next to the shared part must be a name too (capitalised): "Trump"
+        is not "Nine months of Trump", nor "Sanders" the "Sanders campaign"."""
         tokens = name.lower().split()
         if not tokens:
             return None
@@ -271,8 +280,15 @@ class ActorRegistry:
                 continue
             known = entry.name.lower().split()
             shorter, longer = sorted((tokens, known), key=len)
+            fuller = (name if len(tokens) > len(known) else entry.name).split()
             family_first = len(shorter) == 1 and shorter[0] == longer[0]  # "Xi" / "Xi Jinping"
-            if longer[-len(shorter) :] == shorter or family_first:
+            if len(shorter) == len(longer):
+                beside = "A"
+            elif longer[-len(shorter) :] == shorter:
+                beside = fuller[-len(shorter) - 1]
+            else:
+                beside = fuller[1] if family_first else ""
+            if (longer[-len(shorter) :] == shorter or family_first) and beside[:1].isupper():
                 candidates.append(key)
         return candidates[0] if len(candidates) == 1 else None
 

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from stance.reading.actors import ActorRegistry, country_of
+from stance.reading.actors import ActorRegistry
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
 from stance.reading.denial_links import content_stems
 from stance.reading.document import Document, TextSpan
@@ -25,6 +25,7 @@ from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.merge import Draft
 from stance.reading.rules_types import claim_type, voice_of
 from stance.reading.segments import Segment
+from stance.reading.source_actor import source_actor
 from stance.schema import (
     AlignmentStatus,
     Attribution,
@@ -37,10 +38,6 @@ from stance.schema import (
 
 __all__ = ["RulesReading", "read_by_rules"]
 
-_GOVERNMENT_WORDS = frozenset(
-    {"ministry", "government", "embassy", "administration", "cabinet", "officials", "office"}
-)
-_ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
 _DENIABLE = {
     ClaimType.ACCUSATION, ClaimType.ASSERTION, ClaimType.WARNING, ClaimType.OPINION,
     ClaimType.DEMAND,
@@ -85,7 +82,7 @@ def read_by_rules(
                 )
             )
             continue
-        name, kind = _source(doc, cand, lex)
+        name, kind = source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
         guessed = key is None and quoted
         if guessed:
@@ -227,51 +224,6 @@ def _quote_span(text: str, cand: Candidate) -> Span:
     if start == end:
         start, end = cand.content.start, cand.content.end
     return Span(start=start, end=end)
-
-
-def _with_given_names(text: str, start: int, name: str, lex: Lexicon) -> str:
-    """ "Ana Pacheco" where the parse named only "Pacheco": capitalised words right before
-    the name, up to a title or anything else ("minister Ana Pacheco" keeps "Ana")."""
-    before = text[max(0, start - 60) : start]
-    words = before.split() if before.endswith(" ") else []
-    given: list[str] = []
-    for word in reversed(words[-3:]):
-        if not word[:1].isupper() or not word.isalpha() or word.lower() in lex.titles:
-            break
-        given.insert(0, word)
-    return " ".join([*given, name])
-
-
-def _source(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, str]:
-    """The name to resolve and the kind of actor it is, from the entities the parse found.
-
-    A name inside an entity reads as the whole entity ("Pacheco" in "Ana Pacheco"); a
-    government body named by its place ("the fisheries ministry in Lisbon") speaks for that
-    country's government; an all-capital name is never a pronoun ("US" is not "us").
-    """
-    if cand.source is None or not cand.source_name:
-        return None, "other"
-    name = cand.source_name
-    if not any(ch.isalpha() for ch in name) or name.count("(") != name.count(")"):
-        return None, "other"  # a parse that cut a phrase in two: no name to trust
-    where = cand.source_antecedent or cand.source
-    entity = next((e for e in doc.entities if e.start <= where.start and where.end <= e.end), None)
-    if entity is not None and entity.label == "PERSON" and len(entity.text) > len(name):
-        name = entity.text
-    elif cand.source_antecedent is None and name == cand.source.text:
-        name = _with_given_names(doc.text, cand.source.start, name, lex)
-    phrase = cand.source_phrase if cand.source_antecedent is None else None
-    if entity is None and phrase is not None and _GOVERNMENT_WORDS & set(name.lower().split()):
-        places = [
-            e for e in doc.entities
-            if e.label == "GPE" and phrase.start <= e.start and e.end <= phrase.end
-        ]  # fmt: skip
-        if len(places) == 1 and country_of(places[0].text):
-            return places[0].text, "government"
-    if name.isupper() and country_of(name):
-        return country_of(name), "country"
-    label = entity.label if entity is not None else ""
-    return name, _ENTITY_KINDS.get(label, "person" if label == "" else "other")
 
 
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|I|my|me)\b")

@@ -24,6 +24,7 @@ _RELATIVES = frozenset({"who", "that", "which", "whom"})
 _PERSON_LIKE = frozenset({"PERSON"})
 _GROUP_LIKE = frozenset({"ORG", "GPE", "NORP"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_OPENERS = frozenset({"PUNCT", "CCONJ", "SCONJ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +88,28 @@ def _participle_subject(doc: Document, verb: int) -> int | None:
 
 def _trimmed_phrase(doc: Document, head: int) -> tuple[int, int]:
     """The first and last token of ``head``'s phrase without trailing appositions, relative
-    clauses and commas."""
+    clauses and commas.
+
+    A trailer is cut from the left edge of its own phrase, not from its head word: the
+    relative pronoun of "the groups who wrote to her" and the "to" of "the last man to
+    mount a race" sit before the clause's verb and are not part of the name.
+    """
     tok = doc.tokens[head]
     last = tok.right
     for c in sorted(tok.children):
         if c > head and doc.tokens[c].dep in _TRAILERS:
-            last = c - 1
+            last = min(c, doc.tokens[c].left) - 1
             break
+    # a comma ends a name: "Crews on the ferries, which cross the Gulf ..." (the relative
+    # clause hangs on "ferries", below the head), "Hairdressers in the capital, Carrow"
+    comma = next((i for i in range(head + 1, last + 1) if doc.tokens[i].text == ","), None)
+    if comma is not None:
+        last = comma - 1
     while last > tok.left and doc.tokens[last].pos == "PUNCT":
         last -= 1
     first = tok.left
-    while first < last and doc.tokens[first].pos == "PUNCT":
+    # a clause's opening word the parse hung on the subject: "While civil rights groups ..."
+    while first < last and doc.tokens[first].pos in _OPENERS:
         first += 1
     return first, max(first, last)
 
@@ -130,6 +142,13 @@ def mention_at(doc: Document, head: int, lex: Lexicon) -> SourceMention:
     appos = [c for c in tok.children if doc.tokens[c].dep == "appos"]
     if appos and not _is_named(doc, head) and _is_named(doc, appos[0]):
         named = appos[0]  # "the farm minister, Anna Holt," names Anna Holt
+    elif not _is_named(doc, head) and tok.lower in lex.titles:
+        # "The mayor of Hochfalk, Anton Breuer," where the parse hangs the name on Hochfalk
+        deeper = [
+            i for i in range(tok.left, tok.right + 1)
+            if doc.tokens[i].dep == "appos" and doc.tokens[i].ent_type in _PERSON_LIKE
+        ]  # fmt: skip
+        named = deeper[0] if deeper else head
     first, last = _name_span(doc, named)
     if named != head and doc.entity_at(named) is None:
         first, last = _trimmed_phrase(doc, named)
@@ -169,7 +188,7 @@ def resolve_pronoun(
             continue
         if doc.tokens[prev.head].sentence < window:
             break
-        if _kind(doc, prev.head) & labels:
+        if _kind(doc, prev.head, lex) & labels:
             return _with_antecedent(mention, prev.span, prev.name)
     for ent in reversed(doc.entities):
         if ent.end <= start and ent.label in labels:
@@ -177,11 +196,13 @@ def resolve_pronoun(
     return mention
 
 
-def _kind(doc: Document, head: int) -> frozenset[str]:
+def _kind(doc: Document, head: int, lex: Lexicon) -> frozenset[str]:
     ent = doc.entity_at(head)
     if ent is not None:
         return frozenset({ent.label})
     tok: Token = doc.tokens[head]
+    if tok.lemma.lower() in lex.institutions:
+        return _GROUP_LIKE  # "The Ostravian agriculture ministry said ... It said ..."
     if tok.pos == "PROPN":
         return _PERSON_LIKE
     return _GROUP_LIKE if tok.tag in ("NNS", "NNPS") else frozenset()

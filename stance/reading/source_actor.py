@@ -1,0 +1,135 @@
+"""Which actor a candidate's source is: the name to resolve, and the kind of actor it names.
+
+The parse gives the source's words (``source_names``); this decides what a reader reports of
+them. A name inside an entity reads as the whole entity; the entity's label gives the kind,
+unless the text says otherwise ("Ana Pacheco, who heads the cooperative": "who" is said of
+people); a spokesperson speaks for the body named ("a spokesperson for the European
+Commission" is the Commission); a government office named by its place speaks for that
+country's government; a source no entity names takes its kind from its head noun.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from stance.reading.actors import country_of
+from stance.reading.candidates import Candidate
+from stance.reading.document import Document, TextSpan, Token
+from stance.reading.lexicon_data import Lexicon
+
+__all__ = ["source_actor"]
+
+_GOVERNMENT_WORDS = frozenset(
+    {"ministry", "government", "embassy", "administration", "cabinet", "officials", "office"}
+)
+_ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
+_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen"})
+# Heads of sources that are bodies or writings, beyond the lexicon's institutions and
+# evidence nouns: what a person-only kind made "persons" on PolNeAR train.
+_ORGANISED = frozenset({"campaign", "team", "newspaper", "network", "website", "site", "paper"})
+_DOCUMENTS = frozenset({"statement", "letter", "ad", "memo", "email", "tweet", "post", "book"})
+
+
+def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, str]:
+    """The name to resolve and the kind of actor it is; no name when the source is missing
+    or is a parse that cut a phrase in two. An all-capital name is never a pronoun ("US" is
+    not "us")."""
+    if cand.source is None or not cand.source_name:
+        return None, "other"
+    name = cand.source_name
+    if not any(ch.isalpha() for ch in name) or name.count("(") != name.count(")"):
+        return None, "other"
+    where = cand.source_antecedent or cand.source
+    entity = next((e for e in doc.entities if e.start <= where.start and where.end <= e.end), None)
+    if entity is not None and entity.label == "PERSON" and len(entity.text) > len(name):
+        name = entity.text
+    elif cand.source_antecedent is None and name == cand.source.text:
+        name = _with_given_names(doc, cand.source.start, name, lex)
+    phrase = cand.source_phrase if cand.source_antecedent is None else None
+    if entity is None and phrase is not None:
+        spoken_for = _spoken_for(doc, where)
+        if spoken_for is not None:
+            return spoken_for
+        if _GOVERNMENT_WORDS & set(name.lower().split()):
+            places = [
+                e for e in doc.entities
+                if e.label == "GPE" and phrase.start <= e.start and e.end <= phrase.end
+            ]  # fmt: skip
+            if len(places) == 1 and country_of(places[0].text):
+                return places[0].text, "government"
+    if name.isupper() and country_of(name):
+        return country_of(name), "country"
+    if entity is None:
+        return name, _common_kind(doc, where, lex)
+    if entity.label != "PERSON" and phrase is not None and _said_of_a_person(doc, phrase):
+        return name, "person"
+    return name, _ENTITY_KINDS.get(entity.label, "other")
+
+
+def _head(doc: Document, span: TextSpan) -> Token | None:
+    tokens = doc.tokens_within(span.start, span.end)
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head == t.i or t.head not in inside), None)
+
+
+def _spoken_for(doc: Document, where: TextSpan) -> tuple[str, str] | None:
+    """ "A spokesperson for the European Commission": the body, which is who speaks. An
+    organisation, a country's government, or a group, by the entity's label."""
+    head = _head(doc, where)
+    if head is None or head.lower not in _SPOKES:
+        return None
+    for entity in doc.entities:
+        if head.end <= entity.start and entity.end <= where.end and entity.label in _ENTITY_KINDS:
+            if entity.label == "GPE" and country_of(entity.text):
+                return entity.text, "government"
+            if entity.label in ("ORG", "NORP"):
+                return entity.text, _ENTITY_KINDS[entity.label]
+    return None
+
+
+def _said_of_a_person(doc: Document, phrase: TextSpan) -> bool:
+    """Whether the phrase's head has a relative clause opened by "who": "Ana Pacheco, who
+    heads the fishing cooperative" is a person, whatever label the entity got."""
+    head = _head(doc, phrase)
+    if head is None:
+        return False
+    for child in head.children:
+        clause = doc.tokens[child]
+        if clause.dep == "relcl" and doc.tokens[clause.left].lower in ("who", "whom"):
+            return True
+    return False
+
+
+def _with_given_names(doc: Document, start: int, name: str, lex: Lexicon) -> str:
+    """ "Ana Pacheco" where the parse named only "Pacheco": the proper nouns right before
+    the name, up to a title or anything else ("minister Ana Pacheco" keeps "Ana"). Proper
+    nouns by the parse, not by capitals: "While" and "When" open sentences too."""
+    at = bisect_right([t.start for t in doc.tokens], start) - 1
+    given: list[str] = []
+    for token in reversed(doc.tokens[max(0, at - 3) : at]):
+        word = token.text
+        if token.pos != "PROPN" or not word.isalpha() or word.lower() in lex.titles:
+            break
+        if doc.text[token.end : start].strip(" "):
+            break  # not right before on the same line: "Russia\n\nBlinken said" is two
+        given.insert(0, word)
+        start = token.start
+    return " ".join([*given, name])
+
+
+def _common_kind(doc: Document, where: TextSpan, lex: Lexicon) -> str:
+    """The kind of a source no entity names, from its head noun: a plural ("voters", "the
+    groups") a group; an institution ("the company", "O'Malley's campaign") an
+    organisation; a poll or a report other; a name or a singular noun ("the judge") a
+    person."""
+    head = _head(doc, where)
+    if head is None:
+        return "person"
+    lemma = head.lemma.lower()
+    if head.tag == "NNS":
+        return "group"  # "voters", "the groups who wrote": several, whoever they are
+    if lemma in lex.institutions or lemma in _ORGANISED:
+        return "organisation"  # "The Ostravian agriculture ministry", whatever its tag
+    if head.pos == "PROPN":
+        return "person"
+    return "other" if lemma in lex.evidence_nouns or lemma in _DOCUMENTS else "person"
