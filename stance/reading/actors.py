@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from stance.reading import lexicon_data
 from stance.reading.mentions import find_mentions
 from stance.schema import Actor, ActorKind, Mention
 
@@ -35,13 +36,14 @@ class _Lexicon:
     demonym: dict[str, str]  # lower-cased demonym -> country
     aliases_of: dict[str, list[str]]  # country -> surface forms to look for in text
     demonyms_of: dict[str, list[str]]  # country -> "Chinese", ...: what a claim is about
-    titles: frozenset[str]
-    pronouns: frozenset[str]
-    unnamed: frozenset[str]
+    titles: frozenset[str]  # lexicon.yaml's role words
+    pronouns: frozenset[str]  # lexicon.yaml's speaker pronouns
+    unnamed: frozenset[str]  # lexicon.yaml's unnamed speakers
 
 
 @cache
 def lexicon() -> _Lexicon:
+    """The places gazetteer (``places.yaml``) with the speaker words of the one lexicon."""
     raw: dict[str, Any] = yaml.safe_load(
         resources.files("stance").joinpath("data/places.yaml").read_text(encoding="utf-8")
     )
@@ -59,14 +61,15 @@ def lexicon() -> _Lexicon:
             demonym[dem.lower()] = country
             demonyms_of.setdefault(country, []).append(dem)
         aliases_of[country] = forms
+    words = lexicon_data.lexicon()
     return _Lexicon(
         country_alias=alias,
         demonym=demonym,
         aliases_of=aliases_of,
         demonyms_of=demonyms_of,
-        titles=frozenset(t.lower() for t in raw["titles"]),
-        pronouns=frozenset(p.lower() for p in raw["pronouns"]),
-        unnamed=frozenset(u.lower() for u in raw["unnamed"]),
+        titles=words.role_words,
+        pronouns=words.speaker_pronouns,
+        unnamed=words.unnamed_speakers,
     )
 
 

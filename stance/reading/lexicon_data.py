@@ -1,4 +1,5 @@
-"""The attribution lexicon (``stance/data/lexicon.yaml``) as frozen sets, read once.
+"""The lexicon (``stance/data/lexicon.yaml``) as frozen sets, read once: the attribution
+finder's cues and the actor registry's role words, pronouns and vague speakers alike.
 
 Why a file: the cue words are data that a reviewer tunes and argues about, so they live in one
 commented YAML file rather than in the rule code. Why frozen: the rules share one instance
@@ -39,6 +40,13 @@ class Lexicon:
     group_pronouns: frozenset[str]
     claim_types: dict[str, str]  # cue lemma -> claim type (assertion when absent)
     institutions: frozenset[str] = frozenset()  # "the company" as the speaker's own body
+    role_words: frozenset[str] = frozenset()  # a role phrase before a name ("Secretary of")
+    speaker_pronouns: frozenset[str] = frozenset()  # a speaker that is only a pronoun
+    unnamed_speakers: frozenset[str] = frozenset()  # too vague to own a claim ("critics")
+    organised_nouns: frozenset[str] = frozenset()  # "campaign": a body, not a person
+    document_nouns: frozenset[str] = frozenset()  # "statement": a writing, not a person
+    spokes_words: frozenset[str] = frozenset()  # "a spokesperson for X" speaks for X
+    government_words: frozenset[str] = frozenset()  # "the ministry in Lisbon"
 
     @property
     def clause_verbs(self) -> frozenset[str]:
@@ -87,6 +95,13 @@ def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
         },
         group_pronouns=_words(pronouns.get("group")),
         institutions=_words(data.get("institutions")),
+        role_words=_words(data.get("role_words")),
+        speaker_pronouns=_words(data.get("speaker_pronouns")),
+        unnamed_speakers=_words(data.get("unnamed_speakers")),
+        organised_nouns=_words(data.get("organised_nouns")),
+        document_nouns=_words(data.get("document_nouns")),
+        spokes_words=_words(data.get("spokes_words")),
+        government_words=_words(data.get("government_words")),
     )
 
 

@@ -19,15 +19,7 @@ from stance.reading.lexicon_data import Lexicon
 
 __all__ = ["source_actor"]
 
-_GOVERNMENT_WORDS = frozenset(
-    {"ministry", "government", "embassy", "administration", "cabinet", "officials", "office"}
-)
 _ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
-_SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen"})
-# Heads of sources that are bodies or writings, beyond the lexicon's institutions and
-# evidence nouns: what a person-only kind made "persons" on PolNeAR train.
-_ORGANISED = frozenset({"campaign", "team", "newspaper", "network", "website", "site", "paper"})
-_DOCUMENTS = frozenset({"statement", "letter", "ad", "memo", "email", "tweet", "post", "book"})
 
 
 def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | None, str]:
@@ -47,10 +39,10 @@ def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | No
         name = _with_given_names(doc, cand.source.start, name, lex)
     phrase = cand.source_phrase if cand.source_antecedent is None else None
     if entity is None and phrase is not None:
-        spoken_for = _spoken_for(doc, where)
+        spoken_for = _spoken_for(doc, where, lex)
         if spoken_for is not None:
             return spoken_for
-        if _GOVERNMENT_WORDS & set(name.lower().split()):
+        if lex.government_words & set(name.lower().split()):
             places = [
                 e for e in doc.entities
                 if e.label == "GPE" and phrase.start <= e.start and e.end <= phrase.end
@@ -72,11 +64,11 @@ def _head(doc: Document, span: TextSpan) -> Token | None:
     return next((t for t in tokens if t.head == t.i or t.head not in inside), None)
 
 
-def _spoken_for(doc: Document, where: TextSpan) -> tuple[str, str] | None:
+def _spoken_for(doc: Document, where: TextSpan, lex: Lexicon) -> tuple[str, str] | None:
     """ "A spokesperson for the European Commission": the body, which is who speaks. An
     organisation, a country's government, or a group, by the entity's label."""
     head = _head(doc, where)
-    if head is None or head.lower not in _SPOKES:
+    if head is None or head.lower not in lex.spokes_words:
         return None
     for entity in doc.entities:
         if head.end <= entity.start and entity.end <= where.end and entity.label in _ENTITY_KINDS:
@@ -128,8 +120,8 @@ def _common_kind(doc: Document, where: TextSpan, lex: Lexicon) -> str:
     lemma = head.lemma.lower()
     if head.tag == "NNS":
         return "group"  # "voters", "the groups who wrote": several, whoever they are
-    if lemma in lex.institutions or lemma in _ORGANISED:
+    if lemma in lex.institutions or lemma in lex.organised_nouns:
         return "organisation"  # "The Ostravian agriculture ministry", whatever its tag
     if head.pos == "PROPN":
         return "person"
-    return "other" if lemma in lex.evidence_nouns or lemma in _DOCUMENTS else "person"
+    return "other" if lemma in lex.evidence_nouns | lex.document_nouns else "person"
