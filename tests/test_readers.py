@@ -281,3 +281,21 @@ def test_futures_negations_and_refusals_get_their_type(
     article: str, words: str, expected: ClaimType
 ) -> None:
     assert claim_by(rules(FUTURES[article]), words)[1].type is expected
+
+
+QUOTED_LEDE = (
+    "Vote row\n\nBritain's foreign secretary, Anna Holt, said Britain had seen evidence of "
+    "Russian attempts to “sway and arguably rig” the vote.\n\n“We have seen evidence of "
+    "attempts to sway and arguably rig the vote, and we want it stopped,” Holt said.\n\n“Any "
+    "meddling by Russia in our vote is unacceptable to us,” Holt said.\n\nMoscow has "
+    "repeatedly said it does not meddle in British elections.\n"
+)
+
+
+def test_a_denial_answers_the_full_quotation_a_lede_quotes_from() -> None:
+    result = rules(QUOTED_LEDE)
+    denial = claim_by(result, "does not meddle")[1]
+    quotation = claim_by(result, "We have seen evidence")[1]
+    assert denial.type is ClaimType.DENIAL
+    assert quotation.attribution is Attribution.DIRECT
+    assert denial.denies == quotation.id

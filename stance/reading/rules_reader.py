@@ -156,15 +156,17 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     A denier speaks for its side: itself and the actors its source phrase or its words name
     ("a spokesman for the Russian foreign ministry", "Russia does not interfere"). The claim
     denied is an earlier one by someone outside that side, preferring one whose words or
-    target name the side, then accusations, then one by an actor the denial names, then
-    one sharing more content words with the denial ("does not interfere" answers "attempts
-    to ... interfere"), then the nearest.
+    target name the side, then accusations, then one by an actor the denial names, then a
+    statement of fact over an opinion, warning or demand (a denial says something is not
+    so), then one sharing more content words with the denial ("does not interfere" answers
+    "attempts to ... interfere"), then the nearest. A report that quotes part of its
+    speaker's fuller quotation is that statement: the quotation is the claim answered.
     """
     for index, denial in enumerate(drafts):
         if denial.claim.type is not ClaimType.DENIAL:
             continue
         side = sides.get(id(denial), {denial.claimer_key})
-        best: tuple[int, int, int, int, int] | None = None
+        best: tuple[int, int, int, int, int, int] | None = None
         chosen: Draft | None = None
         for position, other in enumerate(drafts[:index]):
             if other.claimer_key in side or other.claim.type not in _DENIABLE:
@@ -176,11 +178,37 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
             accusation = int(other.claim.type is ClaimType.ACCUSATION)
             # "slammed the US as making groundless accusations" answers the US's claim
             named_claimer = int(registry.named_in(other.claimer_key, denial.claim.quote))
-            score = (int(aimed), accusation, named_claimer, shared, position)
+            factual = int(other.claim.type in _FACTUAL)
+            score = (int(aimed), accusation, named_claimer, factual, shared, position)
             if best is None or score > best:
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
-            denial.denied = chosen
+            denial.denied = _full_quotation(chosen, drafts[:index])
+
+
+_FACTUAL = frozenset({ClaimType.ACCUSATION, ClaimType.ASSERTION})
+_QUOTED_FRAGMENT = re.compile(r"[“\"]([^”\"]{8,}?)[”\"]")
+
+
+def _full_quotation(chosen: Draft, earlier: list[Draft]) -> Draft:
+    """The direct quotation a reported claim quotes from, if the speaker's is in ``earlier``:
+    "the US has seen evidence of Chinese attempts to “influence and arguably interfere”"
+    reports Blinken's "We have seen ... evidence of attempts to influence and arguably
+    interfere, ...". Otherwise the claim itself."""
+    if chosen.claim.attribution is Attribution.DIRECT:
+        return chosen
+    fragments = [" ".join(m.group(1).split()).lower() for m in _QUOTED_FRAGMENT.finditer(
+        chosen.claim.quote
+    )]  # fmt: skip
+    for other in earlier:
+        if other is chosen or other.claimer_key != chosen.claimer_key:
+            continue
+        words = " ".join(other.claim.quote.split()).lower()
+        if other.claim.attribution is Attribution.DIRECT and any(
+            len(f.split()) >= 3 and f in words for f in fragments
+        ):
+            return other
+    return chosen
 
 
 def _one_per_part(candidates: list[Candidate]) -> list[Candidate]:
