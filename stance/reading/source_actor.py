@@ -96,7 +96,7 @@ def _with_given_names(doc: Document, start: int, name: str, lex: Lexicon) -> str
     """ "Ana Pacheco" where the parse named only "Pacheco": the proper nouns right before
     the name, up to a title or anything else ("minister Ana Pacheco" keeps "Ana"). Proper
     nouns by the parse, not by capitals: "While" and "When" open sentences too."""
-    at = bisect_right([t.start for t in doc.tokens], start) - 1
+    at = bisect_right(doc.tokens, start, key=lambda t: t.start) - 1  # no list per candidate
     given: list[str] = []
     for token in reversed(doc.tokens[max(0, at - 3) : at]):
         word = token.text
