@@ -122,3 +122,37 @@ def test_a_role_spans_of_and_stops_at_punctuation() -> None:
     )
     assert role_in_text("Ivo Marsh", text) == "Ruritanian Secretary of State"
     assert role_in_text("Ivo Marsh", "The harbour master Ivo Marsh said so.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "name"),
+    [
+        # a speaker introduced as a sentence's subject, then quoted with "he said"
+        (
+            "Anna Holt, the union's leader, said the port was failing. Tomas Brenner runs it. "
+            "Brenner looked calm on the quay. \u201cWe have not cut a single "
+            "job this year,\u201d he said.",
+            "We have not cut a single job",
+            "Tomas Brenner",
+        ),
+        # the subject of a clause someone reports is not the one who goes on speaking
+        (
+            "Piet Lund, a dock worker, said Marek Sobol should resign. \u201cHe has lied to "
+            "us for a year,\u201d he said.",
+            "He has lied to us for a year",
+            "Piet Lund",
+        ),
+        # the person the paragraph has turned to, not the last one quoted
+        (
+            "Dorota Wilk chairs the harbour board. Adam Nowak, a ferry captain, said the "
+            "company lied. Wilk continued her attack on the ferry company. \u201cThey "
+            "cannot be trusted,\u201d she said.",
+            "They cannot be trusted",
+            "Dorota Wilk",
+        ),
+    ],
+)
+def test_a_pronoun_speaker_is_the_person_the_text_was_just_about(
+    text: str, words: str, name: str
+) -> None:
+    assert speaker_of(text, words)[0] == name

@@ -9,6 +9,7 @@ habits gets the name right most of the time at no cost.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from stance.reading.lexicon_data import Lexicon
 __all__ = ["SourceMention", "mention_at", "name_of", "resolve_pronoun", "subject_of"]
 
 _SUBJECTS = frozenset({"nsubj", "csubj"})
+_NAMED_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _INHERITS = frozenset({"conj", "advcl", "xcomp", "dep", "acl"})  # "..., saying that ..."
 _TRAILERS = frozenset({"appos", "relcl", "acl", "punct", "parataxis", "cc", "conj", "advmod"})
 _RELATIVES = frozenset({"who", "that", "which", "whom"})
@@ -173,9 +175,14 @@ def resolve_pronoun(
     earlier: Sequence[SourceMention],
     lex: Lexicon,
 ) -> SourceMention:
-    """``mention`` with its antecedent when it is a pronoun: the latest earlier named source
-    of a compatible kind (a person for he/she/I, a group for they/it), else the nearest
-    earlier entity of that kind. Unresolvable pronouns come back unchanged."""
+    """``mention`` with its antecedent when it is a pronoun: the latest earlier named source,
+    or named subject of a sentence, of a compatible kind (a person for he/she/I, a group for
+    they/it), else the nearest earlier entity of that kind. Unresolvable pronouns come back
+    unchanged.
+
+    A named subject counts as well as a source because news introduces a speaker before
+    quoting: "Okafor was emphatic when asked about the plant. “...,” he said."
+    """
     if not mention.is_pronoun:
         return mention
     word = doc.tokens[mention.head].lower
@@ -183,29 +190,86 @@ def resolve_pronoun(
     labels = _PERSON_LIKE if person else _GROUP_LIKE
     start = doc.tokens[mention.head].start
     window = doc.tokens[mention.head].sentence - 12
-    for prev in reversed(earlier):
-        if prev.is_pronoun or prev.span.start >= start:
-            continue
+    named = [m for m in earlier if not m.is_pronoun and m.span.start < start]
+    named += _named_subjects(doc, window, start, lex)
+    for prev in sorted(named, key=lambda m: doc.tokens[m.head].start, reverse=True):
         if doc.tokens[prev.head].sentence < window:
             break
         if _kind(doc, prev.head, lex) & labels:
-            return _with_antecedent(mention, prev.span, prev.name)
+            return _with_antecedent(mention, prev.span, _full_name(doc, prev.name, start))
     for ent in reversed(doc.entities):
         if ent.end <= start and ent.label in labels:
             return _with_antecedent(mention, doc.span(ent.start, ent.end), name_of(ent.text))
     return mention
 
 
+def _named_subjects(doc: Document, window: int, before: int, lex: Lexicon) -> list[SourceMention]:
+    """Proper-noun subjects of main clauses from sentence ``window`` on, before character
+    ``before``."""
+    out = []
+    for sent in doc.sentences[max(window, 0) :]:
+        if sent.start >= before:
+            break
+        for i in range(sent.first, sent.last + 1):
+            tok = doc.tokens[i]
+            if tok.start >= before or tok.dep not in _NAMED_SUBJECTS:
+                continue
+            if not _main_clause(doc, tok.head):
+                continue
+            mention = mention_at(doc, i, lex)
+            # "Another superdelegate, Michael Brown of Washington, explained ...": the name
+            words = doc.tokens_within(mention.span.start, mention.span.end)
+            if tok.pos == "PROPN" or any(w.ent_type in _PERSON_LIKE for w in words):
+                out.append(mention)
+    return out
+
+
+def _full_name(doc: Document, name: str, before: int) -> str:
+    """A surname alone as the person's full name, when an earlier entity gives it ("Tomas
+    Brenner runs the port. Brenner looked calm. “...,” he said": Tomas Brenner)."""
+    if " " in name:
+        return name
+    for ent in doc.entities:
+        if ent.start >= before:
+            break
+        words = ent.text.split()
+        if ent.label == "PERSON" and len(words) > 1 and name_of(words[-1]) == name:
+            return name_of(ent.text)
+    return name
+
+
+def _main_clause(doc: Document, verb: int) -> bool:
+    """Whether ``verb`` is its sentence's root or coordinated with it: the subject of "X said
+    Clinton should be ready" is X, not Clinton."""
+    tok = doc.tokens[verb]
+    return tok.head == verb or (tok.dep == "conj" and doc.tokens[tok.head].head == tok.head)
+
+
 def _kind(doc: Document, head: int, lex: Lexicon) -> frozenset[str]:
+    """What a source's head names, by its entity label; a word that other entities label more
+    often as a person is one ("Kellerman said ..." read as an organisation once)."""
     ent = doc.entity_at(head)
     if ent is not None:
-        return frozenset({ent.label})
+        return frozenset({_usual_label(doc, doc.tokens[head].text, ent.label)})
     tok: Token = doc.tokens[head]
     if tok.lemma.lower() in lex.institutions:
         return _GROUP_LIKE  # "The Ostravian agriculture ministry said ... It said ..."
     if tok.pos == "PROPN":
         return _PERSON_LIKE
     return _GROUP_LIKE if tok.tag in ("NNS", "NNPS") else frozenset()
+
+
+def _usual_label(doc: Document, word: str, label: str) -> str:
+    """The label a name containing ``word`` has across the document: a person's when a full
+    personal name ends in it ("Dorothy Woods" makes a later "Woods" a person, whatever
+    spaCy read there), else the most frequent."""
+    if any(
+        e.label == "PERSON" and e.text.split()[-1:] == [word] and " " in e.text
+        for e in doc.entities
+    ):
+        return "PERSON"
+    votes = Counter(e.label for e in doc.entities if word in e.text.split())
+    return max(votes, key=lambda k: (votes[k], k == label)) if votes else label
 
 
 def _with_antecedent(mention: SourceMention, span: TextSpan, name: str) -> SourceMention:
