@@ -21,6 +21,11 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, inter) / max(1, min(a[1] - a[0], b[1] - b[0]))
 
 
+def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / max(1, max(a[1], b[1]) - min(a[0], b[0]))
+
+
 def same_actor(gold: dict[str, object], name: str) -> bool:
     forms = {str(gold["name"]).lower(), *(str(m).lower() for m in gold["mentions"])}  # type: ignore[attr-defined]
     name = name.lower()
@@ -44,8 +49,15 @@ def main() -> None:
     for g in gold["claims"]:
         start = text.find(g["quote"])
         span = (start, start + len(g["quote"]))
+        # the claim covering most of the reference, the closer fit on a tie: a denial
+        # reported inside another speaker's words lies wholly inside both claims
         best = max(
-            record.claims, key=lambda c: overlap(span, (c.span.start, c.span.end)), default=None
+            record.claims,
+            key=lambda c: (
+                overlap(span, (c.span.start, c.span.end)),
+                iou(span, (c.span.start, c.span.end)),
+            ),
+            default=None,
         )
         ok = best is not None and overlap(span, (best.span.start, best.span.end)) >= 0.5
         who = ok and best is not None and same_actor(actors[g["claimer"]], names[best.claimer])

@@ -299,3 +299,26 @@ def test_a_denial_answers_the_full_quotation_a_lede_quotes_from() -> None:
     assert denial.type is ClaimType.DENIAL
     assert quotation.attribution is Attribution.DIRECT
     assert denial.denies == quotation.id
+
+
+REPORTED_REPLY = (
+    "Drone row\n\nOstravia's defence ministry said Norwegian firms are supplying drone "
+    "engines to the rebels.\n\nAnna Holt, Britain's foreign secretary, said Norwegian "
+    "officials had not acknowledged the role of the engines in the fighting, but called "
+    "this ordinary trade and said the rebels' advance didn't depend on Norway.\n"
+)
+
+
+def test_a_denial_another_speaker_reports_is_its_own_claim_and_answers_the_charge() -> None:
+    result = rules(REPORTED_REPLY)
+    names = {a.id: a.name for a in result.actors}
+    denial = next(c for c in result.claims if c.quote.startswith("called this ordinary trade"))
+    charge = claim_by(result, "are supplying drone engines")[1]
+    reporter = claim_by(result, "had not acknowledged")
+    assert names[denial.claimer] == "Norway"
+    assert denial.type is ClaimType.DENIAL
+    assert denial.quote.endswith("didn't depend on Norway")
+    assert denial.denies == charge.id
+    # the report stays the reporter's claim, and is not what the denial answers
+    assert reporter[0] == "Anna Holt"
+    assert denial.denies != reporter[1].id

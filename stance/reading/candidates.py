@@ -56,7 +56,8 @@ class Candidate:
     subject phrase; ``source_name`` is the name to report (a pronoun's antecedent's name when
     it could be resolved, whose span is ``source_antecedent``). ``content_parts`` are the
     pieces of a content broken by its own attribution ("“A,” she said, “B.”") or by
-    paragraphs; ``content`` is their extent.
+    paragraphs; ``content`` is their extent. ``reported_inside`` marks a denial reported
+    inside another candidate's content, kept as a claim of its own.
     """
 
     kind: CandidateKind
@@ -70,6 +71,7 @@ class Candidate:
     content_parts: tuple[TextSpan, ...]
     denial: bool
     hedged: bool
+    reported_inside: bool = False  # a denial another speaker reports, inside their words
 
 
 def _span(doc: Document, parts: list[tuple[int, int]]) -> tuple[TextSpan, tuple[TextSpan, ...]]:
@@ -145,7 +147,16 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
                 hedged=raw.hedged,
             )
         )
-    return [c for c in out if not _nested(c, out)]
+    kept = []
+    for cand in out:
+        if not _nested(cand, out):
+            kept.append(cand)
+        elif _reported_denial(doc, cand, out, lex):
+            kept.append(_with_coordinated(doc, replace(cand, reported_inside=True), out))
+    return kept
+
+
+_ACTOR_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 def _nested(cand: Candidate, others: list[Candidate]) -> bool:
@@ -153,13 +164,68 @@ def _nested(cand: Candidate, others: list[Candidate]) -> bool:
     criticized Z"): PolNeAR marks such inner attributions in only about one case in seven,
     so they cost more precision than they bring recall."""
 
-    def inside(pos: int, c: Candidate) -> bool:
-        return any(p.start <= pos < p.end for p in c.content_parts)
-
     return any(
-        o is not cand and inside(cand.cue.start, o) and not inside(o.cue.start, cand)
+        o is not cand and _inside(cand.cue.start, o) and not _inside(o.cue.start, cand)
         for o in others
     )
+
+
+def _inside(pos: int, cand: Candidate) -> bool:
+    return any(p.start <= pos < p.end for p in cand.content_parts)
+
+
+def _reported_denial(doc: Document, cand: Candidate, others: list[Candidate], lex: Lexicon) -> bool:
+    """Whether a nested candidate is a denial someone else reports: "Blinken said Chinese
+    counterparts ... said Moscow's success didn't depend on China". Kept although nested,
+    because a denial is what this tool links to the claim it answers; its source must be
+    named and differ from the reporter's, and its cue deny or its words be negated."""
+    if cand.source_name is None or cand.source_antecedent is not None:
+        return False
+    if cand.kind is CandidateKind.ACCORDING_TO:
+        return False  # "..., according to CNN": the source of the words around it, not inside
+    cue = doc.tokens_within(cand.cue.start, cand.cue.end)[0]
+    if cue.lemma.lower() not in lex.clause_verbs | lex.denial_cues:
+        return False  # a verb that only stands by a quotation, or a noun: not a report
+    if cand.source is None or not any(
+        t.ent_type in _ACTOR_ENTITIES for t in doc.tokens_within(cand.source.start, cand.source.end)
+    ):
+        return False  # an actor the text names ("Chinese counterparts"), not "voters"
+    outer = [o for o in others if o is not cand and _inside(cand.cue.start, o)]
+    if any(o.source_name is None or _same_name(o.source_name, cand.source_name) for o in outer):
+        return False
+    if cand.denial:
+        return True
+    # the content's own verb negated ("didn't depend"), not a "not" deep inside it
+    words = doc.tokens_within(cand.content.start, cand.content.end)
+    verbs = [
+        w
+        for w in words
+        if w.head == w.i or not (cand.content.start <= doc.tokens[w.head].start < cand.content.end)
+    ]
+    verbs += [doc.tokens[c] for v in verbs for c in v.children if doc.tokens[c].dep == "conj"]
+    return any(doc.tokens[c].dep == "neg" for v in verbs for c in v.children)
+
+
+def _with_coordinated(doc: Document, cand: Candidate, others: list[Candidate]) -> Candidate:
+    """A reported denial with the report coordinated before it, cue and all: "[they]
+    characterized this as trade with Russia and said Moscow's success didn't depend on
+    China" is one reported reply, and its first verb says as much as its second."""
+    cue = doc.tokens_within(cand.cue.start, cand.cue.end)[0]
+    if cue.dep != "conj":
+        return cand
+    head = doc.tokens[cue.head]
+    sibling = next(
+        (o for o in others if o.cue.start == head.start and o.source_name == cand.source_name),
+        None,
+    )
+    if sibling is None or sibling.content.start >= cand.content.start:
+        return cand
+    content = doc.span(sibling.cue.start, cand.content.end)
+    return replace(cand, content=content, content_parts=(content,))
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(set(a.lower().split()) & set(b.lower().split()))
 
 
 def _inside_quote(raw: RawCandidate, doc: Document, quotes: list[Quote]) -> bool:

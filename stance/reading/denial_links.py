@@ -10,9 +10,9 @@ import re
 
 from stance.reading.actors import lexicon
 from stance.reading.merge import Draft
-from stance.schema import ClaimType
+from stance.schema import ClaimType, Span
 
-__all__ = ["DENIAL_LINK_THRESHOLD", "content_stems", "link_denials"]
+__all__ = ["DENIAL_LINK_THRESHOLD", "contains", "content_stems", "link_denials"]
 
 _STOPWORDS = frozenset(
     [
@@ -147,6 +147,8 @@ def link_denials(drafts: list[Draft]) -> None:
             bonus = _DENIABLE_BONUS.get(candidate.type)
             if other.claimer_key == denial.claimer_key or bonus is None:
                 continue
+            if contains(candidate.span, claim.span):
+                continue  # the words reporting the denial ("He said they ... denied it")
             score = _containment(what, f"{candidate.proposition} {candidate.quote}") + bonus
             about_denier = (
                 other.target_key == denial.claimer_key or denial.claimer_key in other.names
@@ -177,6 +179,11 @@ def link_denials(drafts: list[Draft]) -> None:
             # 4/11 -> 6/11).
             claim.denies = before[1].claim.id
             _accused(before[1])
+
+
+def contains(outer: Span, inner: Span) -> bool:
+    """Whether span ``inner`` lies within ``outer``."""
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def _accused(answered: Draft) -> None:

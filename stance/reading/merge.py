@@ -38,6 +38,7 @@ class Draft:
     # a denial that only names what it rejects ("rejected the claims"): it tells which claim
     # was answered, and so what that claim was, but has no words of its own to be a claim
     marker: bool = False
+    reported_inside: bool = False  # a denial reported inside another speaker's words
 
 
 def _overlap(a: Claim, b: Claim) -> float:
@@ -58,6 +59,13 @@ def _preference(draft: Draft) -> tuple[int, int, int, int]:
     )
 
 
+def _reported_inside(a: Draft, b: Draft) -> bool:
+    """Whether one of the two is a denial reported inside the other's words ("He said
+    Chinese counterparts ... said Moscow's success didn't depend on China"): two
+    attributions, not the same words read twice."""
+    return a.reported_inside != b.reported_inside and a.claimer_key != b.claimer_key
+
+
 def deduplicate(drafts: list[Draft]) -> list[Draft]:
     """Keep one claim per overlapping span: the same words read twice (overlapping
     windows, a second look) are one claim.
@@ -69,6 +77,10 @@ def deduplicate(drafts: list[Draft]) -> list[Draft]:
     """
     kept: list[Draft] = []
     for draft in sorted(drafts, key=_preference):
-        if not any(_overlap(draft.claim, other.claim) >= SPAN_OVERLAP for other in kept):
+        if not any(
+            _overlap(draft.claim, other.claim) >= SPAN_OVERLAP
+            and not _reported_inside(draft, other)
+            for other in kept
+        ):
             kept.append(draft)
     return sorted(kept, key=lambda d: (d.claim.span.start, d.claim.span.end))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from stance.reading.actors import ActorRegistry
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
-from stance.reading.denial_links import content_stems
+from stance.reading.denial_links import contains, content_stems
 from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.merge import Draft
@@ -143,6 +143,7 @@ def read_by_rules(
                 named_in_quote=registry.named_in(key, quote),
                 speaker_in_text=cand.source_antecedent is None and not guessed,
                 marker=bare,
+                reported_inside=cand.reported_inside,
             )
         )
         sides[id(drafts[-1])] = side
@@ -171,6 +172,8 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
         for position, other in enumerate(drafts[:index]):
             if other.claimer_key in side or other.claim.type not in _DENIABLE:
                 continue
+            if contains(other.claim.span, denial.claim.span):
+                continue  # the words that report the denial do not make the claim it answers
             aimed = other.target_key in side or any(
                 registry.named_in(k, other.claim.quote) for k in side
             )
