@@ -156,3 +156,43 @@ def test_a_pronoun_speaker_is_the_person_the_text_was_just_about(
     text: str, words: str, name: str
 ) -> None:
     assert speaker_of(text, words)[0] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "name", "kind"),
+    [
+        # a surname the small model reads as an organisation, after the full name was given
+        (
+            "The growers' chairman, Tomasz Brandt, has become a critic of the plan. Brandt "
+            "said the cuts would ruin small farms.",
+            "the cuts would ruin",
+            "Tomasz Brandt",
+            "person",
+        ),
+        (
+            "The port's director, Ilse Vandermeer, spoke after the vote. Vandermeer said the "
+            "strike had cost millions.",
+            "the strike had cost",
+            "Ilse Vandermeer",
+            "person",
+        ),
+        # a name with a person's title in apposition
+        (
+            "Marcus Hale, a senior trade adviser, said a decision would come within weeks.",
+            "a decision would come",
+            "Marcus Hale",
+            "person",
+        ),
+        # a spokesperson named after the body: the body speaks
+        (
+            "A Harbour Board spokesperson said the quay would reopen on Monday.",
+            "the quay would reopen",
+            "Harbour Board",
+            "organisation",
+        ),
+    ],
+)
+def test_a_person_is_a_person_and_a_spokesperson_speaks_for_the_body(
+    text: str, words: str, name: str, kind: str
+) -> None:
+    assert speaker_of(text, words) == (name, kind)

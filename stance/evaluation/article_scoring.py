@@ -22,7 +22,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from stance.evaluation.gold import GoldActor, GoldArticle, GoldClaim, SourceKind
-from stance.schema import REJECTED_NOT_FOUND, Actor, Claim, ClaimType, Extraction
+from stance.schema import REJECTED_NOT_FOUND, Actor, ActorKind, Claim, ClaimType, Extraction
 
 __all__ = [
     "ACCURACIES",
@@ -60,6 +60,7 @@ _NAME_STOPWORDS = frozenset({"the", "of", "a", "an", "and", "for", "to", "in", "
 FAMILIES = ("actor", "claim", "attribution", "denial", "stance")
 # Each accuracy is two counters: correct, total.
 ACCURACIES = (
+    "actor_kind",
     "type",
     "hedging",
     "link",
@@ -68,6 +69,11 @@ ACCURACIES = (
     "source_pronoun",
     "source_generic",
 )
+
+
+def _kind_class(kind: ActorKind) -> str:
+    """A kind as scored: a country and its government are one state (gold writes either)."""
+    return "state" if kind in (ActorKind.COUNTRY, ActorKind.GOVERNMENT) else kind.value
 
 
 @dataclass
@@ -237,6 +243,21 @@ class _Scorer:
         ]
         pairs = pair_greedy(scores, 1.0)
         self.score.add("actor_tp", len(pairs))
+        for i, j in pairs.items():
+            mine, theirs = self.pred.actor(pred_ids[i]), self.gold.actor(gold_ids[j])
+            if theirs is None:
+                continue
+            ok = _kind_class(mine.kind) == _kind_class(theirs.kind)
+            self.score.add("actor_kind_n")
+            self.score.add("actor_kind_ok", int(ok))
+            if not ok:
+                self.score.errors.append(
+                    ErrorItem(
+                        "wrong actor kind",
+                        mine.name,
+                        f"{mine.kind.value}, gold {theirs.kind.value}",
+                    )
+                )
         self.score.add("actor_pred", len(pred_ids))
         self.score.add("actor_gold", len(gold_ids))
         for j, gid in enumerate(gold_ids):

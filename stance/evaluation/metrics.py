@@ -100,6 +100,7 @@ for _name in FAMILIES:
     METRICS[f"{_name}_precision"] = _precision(_name)
     METRICS[f"{_name}_recall"] = _recall(_name)
     METRICS[f"{_name}_f1"] = _f1(_name)
+METRICS["actor_kind_accuracy"] = _accuracy("actor_kind")
 METRICS["type_accuracy"] = _accuracy("type")
 METRICS["type_macro_f1"] = _type_macro_f1
 METRICS["hedging_accuracy"] = _accuracy("hedging")
@@ -111,6 +112,7 @@ for _name in ACCURACIES:
 
 HEADLINE = (
     "actor_f1",
+    "actor_kind_accuracy",
     "claim_f1",
     "attribution_f1",
     "type_accuracy",

@@ -16,6 +16,7 @@ from stance.reading.actors import country_of
 from stance.reading.candidates import Candidate
 from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon
+from stance.reading.source_names import full_name
 
 __all__ = ["source_actor"]
 
@@ -37,6 +38,8 @@ def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | No
         name = entity.text
     elif cand.source_antecedent is None and name == cand.source.text:
         name = _with_given_names(doc, cand.source.start, name, lex)
+        if " " not in name:  # "Brandt said" after "Tomasz Brandt" was named
+            name = full_name(doc, name, cand.source.start)
     phrase = cand.source_phrase if cand.source_antecedent is None else None
     if entity is None and phrase is not None:
         spoken_for = _spoken_for(doc, where, lex)
@@ -53,6 +56,11 @@ def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | No
         return country_of(name), "country"
     if entity is None:
         return name, _common_kind(doc, where, lex)
+    if entity.label == "ORG" and (
+        _a_person_named_elsewhere(doc, entity.text, lex)
+        or (phrase is not None and _with_a_title(doc, phrase, lex))
+    ):
+        return name, "person"
     if entity.label != "PERSON" and phrase is not None and _said_of_a_person(doc, phrase):
         return name, "person"
     return name, _ENTITY_KINDS.get(entity.label, "other")
@@ -65,13 +73,18 @@ def _head(doc: Document, span: TextSpan) -> Token | None:
 
 
 def _spoken_for(doc: Document, where: TextSpan, lex: Lexicon) -> tuple[str, str] | None:
-    """ "A spokesperson for the European Commission": the body, which is who speaks. An
-    organisation, a country's government, or a group, by the entity's label."""
+    """ "A spokesperson for the European Commission" or "a Commission spokesperson": the
+    body, which is who speaks. An organisation, a country's government, or a group, by the
+    entity's label."""
     head = _head(doc, where)
     if head is None or head.lower not in lex.spokes_words:
         return None
-    for entity in doc.entities:
-        if head.end <= entity.start and entity.end <= where.end and entity.label in _ENTITY_KINDS:
+    for entity in doc.entities:  # after the word, or before it: "a Commission spokesperson"
+        if (
+            where.start <= entity.start
+            and entity.end <= where.end
+            and entity.label in _ENTITY_KINDS
+        ):
             if entity.label == "GPE" and country_of(entity.text):
                 return entity.text, "government"
             if entity.label in ("ORG", "NORP"):
@@ -90,6 +103,27 @@ def _said_of_a_person(doc: Document, phrase: TextSpan) -> bool:
         if clause.dep == "relcl" and doc.tokens[clause.left].lower in ("who", "whom"):
             return True
     return False
+
+
+def _a_person_named_elsewhere(doc: Document, text: str, lex: Lexicon) -> bool:
+    """Whether a name spaCy read as an organisation here is a person's elsewhere: the small
+    model often labels the surname of "Tomasz Brandt" an organisation on its second
+    mention. A name with an institution's word in it ("Brandt Bank") stays one."""
+    words = text.split()
+    if len(words) > 3 or any(w.lower() in lex.institutions for w in words):
+        return False
+    return any(e.label == "PERSON" and e.text.split()[-1:] == words[-1:] for e in doc.entities)
+
+
+def _with_a_title(doc: Document, phrase: TextSpan, lex: Lexicon) -> bool:
+    """Whether the phrase's head has an apposition headed by a person's title: "Marcus
+    Hale, a senior trade adviser," is a person, whatever label the entity got."""
+    head = _head(doc, phrase)
+    if head is None:
+        return False
+    return any(
+        doc.tokens[c].dep == "appos" and doc.tokens[c].lower in lex.titles for c in head.children
+    )
 
 
 def _with_given_names(doc: Document, start: int, name: str, lex: Lexicon) -> str:

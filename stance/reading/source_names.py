@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon
 
-__all__ = ["SourceMention", "mention_at", "name_of", "resolve_pronoun", "subject_of"]
+__all__ = [
+    "SourceMention",
+    "full_name",
+    "mention_at",
+    "name_of",
+    "resolve_pronoun",
+    "subject_of",
+]
 
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _NAMED_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -196,7 +203,7 @@ def resolve_pronoun(
         if doc.tokens[prev.head].sentence < window:
             break
         if _kind(doc, prev.head, lex) & labels:
-            return _with_antecedent(mention, prev.span, _full_name(doc, prev.name, start))
+            return _with_antecedent(mention, prev.span, full_name(doc, prev.name, start))
     for ent in reversed(doc.entities):
         if ent.end <= start and ent.label in labels:
             return _with_antecedent(mention, doc.span(ent.start, ent.end), name_of(ent.text))
@@ -224,7 +231,7 @@ def _named_subjects(doc: Document, window: int, before: int, lex: Lexicon) -> li
     return out
 
 
-def _full_name(doc: Document, name: str, before: int) -> str:
+def full_name(doc: Document, name: str, before: int) -> str:
     """A surname alone as the person's full name, when an earlier entity gives it ("Tomas
     Brenner runs the port. Brenner looked calm. “...,” he said": Tomas Brenner)."""
     if " " in name:
