@@ -322,3 +322,20 @@ def test_a_denial_another_speaker_reports_is_its_own_claim_and_answers_the_charg
     # the report stays the reporter's claim, and is not what the denial answers
     assert reporter[0] == "Anna Holt"
     assert denial.denies != reporter[1].id
+
+
+DENIAL_WITH_GROUNDS = (
+    "Ferry row\n\nThe seafarers' union accused Baltline of cutting safety drills to save "
+    "fuel.\n\nBaltline rejected the union's charge, saying every crossing had met the "
+    "safety rules set by the maritime agency.\n"
+)
+
+
+def test_a_denial_is_the_words_after_saying_not_the_charge_it_names() -> None:
+    result = rules(DENIAL_WITH_GROUNDS)
+    denial = claim_by(result, "every crossing had met")[1]
+    charge = claim_by(result, "cutting safety drills")[1]
+    assert denial.quote.startswith("every crossing")  # not "the union's charge, saying"
+    assert denial.type is ClaimType.DENIAL
+    assert denial.denies == charge.id
+    assert not any(c.quote == "the union's charge" for c in result.claims)

@@ -57,7 +57,9 @@ class Candidate:
     it could be resolved, whose span is ``source_antecedent``). ``content_parts`` are the
     pieces of a content broken by its own attribution ("“A,” she said, “B.”") or by
     paragraphs; ``content`` is their extent. ``reported_inside`` marks a denial reported
-    inside another candidate's content, kept as a claim of its own.
+    inside another candidate's content, kept as a claim of its own. ``names_only`` marks
+    the object a denial names when its words follow in a participle ("rejected the charge,
+    saying ..."), whose candidate has ``grounds_of`` set to the denial's cue offset.
     """
 
     kind: CandidateKind
@@ -72,6 +74,8 @@ class Candidate:
     denial: bool
     hedged: bool
     reported_inside: bool = False  # a denial another speaker reports, inside their words
+    names_only: bool = False  # the object of "rejected the charge, saying ...": named only
+    grounds_of: int | None = None  # for ", saying ..." after a denial: that cue's offset
 
 
 def _span(doc: Document, parts: list[tuple[int, int]]) -> tuple[TextSpan, tuple[TextSpan, ...]]:
@@ -126,6 +130,7 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
             mention = resolve_pronoun(doc, mention_at(doc, raw.source, lex), earlier, lex)
             earlier.append(mention)
         cue = doc.span(*raw.cue)
+        grounds = _grounds_of(doc, raw, lex)
         kind = CandidateKind(raw.kind)
         if kind is CandidateKind.REPORTED_SPEECH and all(
             sum(_overlap((p.start, p.end), (q.start, q.end)) for q in quotes) >= 0.8 * len(p)
@@ -143,8 +148,10 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
                 source_antecedent=mention.antecedent if mention else None,
                 sentence=raw.sentence,
                 content_parts=pieces,
-                denial=raw.lemma in lex.denial_cues,
+                denial=raw.lemma in lex.denial_cues or grounds is not None,
                 hedged=raw.hedged,
+                names_only=raw.said_after and raw.lemma in lex.denial_cues,
+                grounds_of=grounds,
             )
         )
     kept = []
@@ -172,6 +179,16 @@ def _nested(cand: Candidate, others: list[Candidate]) -> bool:
 
 def _inside(pos: int, cand: Candidate) -> bool:
     return any(p.start <= pos < p.end for p in cand.content_parts)
+
+
+def _grounds_of(doc: Document, raw: RawCandidate, lex: Lexicon) -> int | None:
+    """The offset of the denial cue a participle gives the grounds of: in "disputed the
+    account, saying the server held only encrypted backups", what was said is the denial."""
+    cue = doc.tokens[raw.cue_token]
+    head = doc.tokens[cue.head]
+    if cue.dep == "advcl" and cue.tag == "VBG" and head.lemma.lower() in lex.denial_cues:
+        return head.start
+    return None
 
 
 def _reported_denial(doc: Document, cand: Candidate, others: list[Candidate], lex: Lexicon) -> bool:

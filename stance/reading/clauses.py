@@ -36,6 +36,7 @@ class RawCandidate:
     content: list[tuple[int, int]] = field(default_factory=list)
     hedged: bool = False
     loose: bool = False  # a verb outside the lexicon: it may only take a quote next to it
+    said_after: bool = False  # an object whose words follow in a participle: ", saying ..."
 
 
 def _is_quote_mark(tok: Token) -> bool:
@@ -143,8 +144,10 @@ def _verb_candidate(doc: Document, tok: Token, lex: Lexicon) -> RawCandidate | N
     if lemma in lex.object_verbs:
         objs = _children(doc, tok, "dobj")
         if objs and objs[0].i > tok.i:
-            right = [c for c in _children(doc, tok, *_OBJECT_PARTS) if c.i > tok.i]
+            parts = [c for c in _children(doc, tok, *_OBJECT_PARTS) if c.i > tok.i]
+            right = [c for c in parts if not _reporting_participle(doc, c, lex)]
             raw = _new(doc, "object", tok, lex)
+            raw.said_after = len(right) < len(parts)
             span = trim(doc, objs[0].left, max(c.right for c in right))
             raw.content = [span] if span else []
             return raw
@@ -155,6 +158,18 @@ def _verb_candidate(doc: Document, tok: Token, lex: Lexicon) -> RawCandidate | N
         loose.loose = True
         return loose
     return None
+
+
+def _reporting_participle(doc: Document, tok: Token, lex: Lexicon) -> bool:
+    """ "..., saying that ...": a participle reporting speech of its own, a candidate apart
+    from the object before it ("rejected the charge, saying its boats had stayed within the
+    limits" is the charge named, then what was said)."""
+    return (
+        tok.dep == "advcl"
+        and tok.tag == "VBG"
+        and tok.lemma.lower() in lex.clause_verbs
+        and bool(_children(doc, tok, "ccomp"))
+    )
 
 
 def _according_to(doc: Document, tok: Token) -> RawCandidate | None:

@@ -65,12 +65,13 @@ def read_by_rules(
     drafts: list[Draft] = []
     rejected: list[Rejected] = []
     sides: dict[int, set[str]] = {}  # draft -> the actors it speaks for
+    grounds: dict[int, int] = {}  # draft -> offset of the denial cue it gives grounds for
     for cand in _one_per_part(find_candidates(doc, lex)):
         segment = max(0, bisect_right(starts, cand.content.start) - 1)
         span = _quote_span(doc.text, cand)
         quote = doc.text[span.start : span.end]
         quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
-        bare = not quoted and _bare_object(doc, span)
+        bare = not quoted and (_bare_object(doc, span) or cand.names_only)
         if bare and not cand.denial:
             rejected.append(
                 Rejected(
@@ -147,7 +148,10 @@ def read_by_rules(
             )
         )
         sides[id(drafts[-1])] = side
+        if cand.grounds_of is not None:
+            grounds[id(drafts[-1])] = cand.grounds_of
     _link_denials(drafts, registry, sides)
+    _grounds_answer_what_was_named(drafts, grounds)
     return RulesReading(drafts, rejected)
 
 
@@ -161,7 +165,9 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     statement of fact over an opinion, warning or demand (a denial says something is not
     so), then one sharing more content words with the denial ("does not interfere" answers
     "attempts to ... interfere"), then the nearest. A report that quotes part of its
-    speaker's fuller quotation is that statement: the quotation is the claim answered.
+    speaker's fuller quotation is that statement: the quotation is the claim answered. A
+    denial that only names what it rejects ("disputed the researcher's account") answers
+    the actor it names before any other.
     """
     for index, denial in enumerate(drafts):
         if denial.claim.type is not ClaimType.DENIAL:
@@ -187,6 +193,17 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
             denial.denied = _full_quotation(chosen, drafts[:index])
+
+
+def _grounds_answer_what_was_named(drafts: list[Draft], grounds: dict[int, int]) -> None:
+    """ "Disputed the researcher's account, saying the server held only encrypted backups":
+    the denial is the words after "saying", and it answers what the object named, so it
+    takes the link the object's words found (the account is the researcher's claim)."""
+    named = {d.claim.cue_span.start: d for d in drafts if d.marker and d.claim.cue_span}
+    for draft in drafts:
+        marker = named.get(grounds.get(id(draft), -1))
+        if marker is not None and marker.denied is not None:
+            draft.denied = marker.denied
 
 
 _FACTUAL = frozenset({ClaimType.ACCUSATION, ClaimType.ASSERTION})
