@@ -196,3 +196,11 @@ def test_a_person_is_a_person_and_a_spokesperson_speaks_for_the_body(
     text: str, words: str, name: str, kind: str
 ) -> None:
     assert speaker_of(text, words) == (name, kind)
+
+
+def test_a_relative_clause_on_a_description_belongs_to_the_name_it_describes() -> None:
+    text = (
+        "The files were found by Amara Kovacs, an independent security researcher, who said "
+        "that the server had required no password at all."
+    )
+    assert speaker_of(text, "the server had required no password") == ("Amara Kovacs", "person")

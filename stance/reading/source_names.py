@@ -60,7 +60,7 @@ def subject_of(doc: Document, verb: int) -> int | None:
         for c in tok.children:
             if doc.tokens[c].dep in _SUBJECTS:
                 if tok.dep == "relcl" and doc.tokens[c].lower in _RELATIVES:
-                    return tok.head  # "Smith, who said ...": Smith
+                    return _named_for(doc, tok.head)  # "Smith, who said ...": Smith
                 return c
         for c in tok.children:
             if doc.tokens[c].dep == "agent":
@@ -70,7 +70,7 @@ def subject_of(doc: Document, verb: int) -> int | None:
         if any(doc.tokens[c].dep == "nsubjpass" for c in tok.children):
             return None  # "was asked": the subject is the addressee, not the source
         if tok.dep == "relcl" and doc.tokens[tok.head].pos in ("NOUN", "PROPN"):
-            return tok.head
+            return _named_for(doc, tok.head)
         if tok.dep not in _INHERITS or tok.head == verb:
             return _participle_subject(doc, verb)
         if tok.dep == "acl" and doc.tokens[tok.head].pos not in ("VERB", "AUX"):
@@ -78,6 +78,15 @@ def subject_of(doc: Document, verb: int) -> int | None:
         verb = tok.head
         seen += 1
     return None
+
+
+def _named_for(doc: Document, head: int) -> int:
+    """The name a description stands beside: "Amara Osei, an independent security
+    researcher, who said ..." hangs the clause on "researcher", which describes Osei."""
+    tok = doc.tokens[head]
+    if tok.dep == "appos" and not _is_named(doc, head) and _is_named(doc, tok.head):
+        return tok.head
+    return head
 
 
 def _participle_subject(doc: Document, verb: int) -> int | None:
