@@ -47,6 +47,9 @@ class CandidateKind(str, Enum):
     NOMINAL = "nominal"  # a cue noun's clause: "X's claim that ..."
 
 
+_ACTOR_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # labels that name an actor
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One attribution: ``source`` said or believes ``content``, signalled by ``cue``.
@@ -161,9 +164,6 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         elif _reported_denial(doc, cand, out, lex):
             kept.append(_with_coordinated(doc, replace(cand, reported_inside=True), out))
     return kept
-
-
-_ACTOR_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 def _nested(cand: Candidate, others: list[Candidate]) -> bool:
