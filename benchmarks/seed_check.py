@@ -13,17 +13,13 @@ import json
 import sys
 from pathlib import Path
 
+from stance.evaluation.article_scoring import iou
 from stance.schema import Extraction, parse_record
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     inter = min(a[1], b[1]) - max(a[0], b[0])
     return max(0, inter) / max(1, min(a[1] - a[0], b[1] - b[0]))
-
-
-def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    return inter / max(1, max(a[1], b[1]) - min(a[0], b[0]))
 
 
 def same_actor(gold: dict[str, object], name: str) -> bool:

@@ -16,7 +16,7 @@ from stance.reading.actors import country_of
 from stance.reading.candidates import Candidate
 from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon
-from stance.reading.source_names import full_name
+from stance.reading.source_names import full_name, name_of, persons_named
 
 __all__ = ["source_actor"]
 
@@ -112,7 +112,7 @@ def _a_person_named_elsewhere(doc: Document, text: str, lex: Lexicon) -> bool:
     words = text.split()
     if len(words) > 3 or any(w.lower() in lex.institutions for w in words):
         return False
-    return any(e.label == "PERSON" and e.text.split()[-1:] == words[-1:] for e in doc.entities)
+    return bool(persons_named(doc, name_of(words[-1])))
 
 
 def _with_a_title(doc: Document, phrase: TextSpan, lex: Lexicon) -> bool:

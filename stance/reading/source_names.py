@@ -21,6 +21,7 @@ __all__ = [
     "full_name",
     "mention_at",
     "name_of",
+    "persons_named",
     "resolve_pronoun",
     "subject_of",
 ]
@@ -245,13 +246,19 @@ def full_name(doc: Document, name: str, before: int) -> str:
     Brenner runs the port. Brenner looked calm. “...,” he said": Tomas Brenner)."""
     if " " in name:
         return name
-    for ent in doc.entities:
-        if ent.start >= before:
-            break
-        words = ent.text.split()
-        if ent.label == "PERSON" and len(words) > 1 and name_of(words[-1]) == name:
-            return name_of(ent.text)
-    return name
+    return next((n for n in persons_named(doc, name, before) if " " in n), name)
+
+
+def persons_named(doc: Document, surname: str, before: int | None = None) -> list[str]:
+    """The names of the document's PERSON entities (before character ``before``) whose last
+    word is ``surname``: the evidence that a word spaCy labelled otherwise names a person."""
+    return [
+        name_of(e.text)
+        for e in doc.entities
+        if e.label == "PERSON"
+        and (before is None or e.start < before)
+        and name_of(e.text.split()[-1]) == surname
+    ]
 
 
 def _main_clause(doc: Document, verb: int) -> bool:
@@ -279,10 +286,7 @@ def _usual_label(doc: Document, word: str, label: str) -> str:
     """The label a name containing ``word`` has across the document: a person's when a full
     personal name ends in it ("Dorothy Woods" makes a later "Woods" a person, whatever
     spaCy read there), else the most frequent."""
-    if any(
-        e.label == "PERSON" and e.text.split()[-1:] == [word] and " " in e.text
-        for e in doc.entities
-    ):
+    if any(" " in n for n in persons_named(doc, word)):
         return "PERSON"
     votes = Counter(e.label for e in doc.entities if word in e.text.split())
     return max(votes, key=lambda k: (votes[k], k == label)) if votes else label
