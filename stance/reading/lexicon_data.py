@@ -47,6 +47,8 @@ class Lexicon:
     document_nouns: frozenset[str] = frozenset()  # "statement": a writing, not a person
     spokes_words: frozenset[str] = frozenset()  # "a spokesperson for X" speaks for X
     government_words: frozenset[str] = frozenset()  # "the ministry in Lisbon"
+    people_nouns: frozenset[str] = frozenset()  # "family", "staff": people, not things
+    quantity_words: frozenset[str] = frozenset()  # "half of the voters": a share of someone
 
     @property
     def clause_verbs(self) -> frozenset[str]:
@@ -57,6 +59,16 @@ class Lexicon:
     def quote_verbs(self) -> frozenset[str]:
         """Verbs that take a quotation standing next to them ("he said:" + quote)."""
         return self.speech_verbs | self.argument_verbs
+
+    @property
+    def speaker_nouns(self) -> frozenset[str]:
+        """Every common noun the lexicon knows to name people, a body or a writing that
+        speaks for one: what a source's head may be (``speaker_nouns.can_speak``)."""
+        return (
+            self.titles | self.generic_sources | self.institutions | self.organised_nouns
+            | self.document_nouns | self.evidence_nouns | self.spokes_words
+            | self.government_words | self.role_words | self.people_nouns
+        )  # fmt: skip
 
     @property
     def pronouns(self) -> frozenset[str]:
@@ -102,6 +114,8 @@ def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
         document_nouns=_words(data.get("document_nouns")),
         spokes_words=_words(data.get("spokes_words")),
         government_words=_words(data.get("government_words")),
+        people_nouns=_words(data.get("people_nouns")),
+        quantity_words=_words(data.get("quantity_words")),
     )
 
 

@@ -26,6 +26,7 @@ from stance.reading.merge import Draft
 from stance.reading.rules_types import claim_type, voice_of
 from stance.reading.segments import Segment
 from stance.reading.source_actor import source_actor
+from stance.reading.speaker_nouns import can_speak
 from stance.schema import (
     AlignmentStatus,
     Attribution,
@@ -83,7 +84,24 @@ def read_by_rules(
                 )
             )
             continue
-        name, kind = source_actor(doc, cand, lex)
+        thing = (
+            cand.source is not None
+            and cand.source_antecedent is None
+            and not can_speak(doc, cand.source, lex)
+        )
+        if thing and not quoted:
+            rejected.append(
+                Rejected(
+                    quote=quote,
+                    speaker=cand.source.text if cand.source else "",
+                    reason="a thing, not a speaker: the source's head noun names neither "
+                    'people nor a body ("bills that seem to ...", "72 hours to report")',
+                    segment=segment,
+                )
+            )
+            continue
+        # a quotation whose subject is a thing reads like one with no subject (below)
+        name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
         guessed = key is None and quoted
         if guessed:
