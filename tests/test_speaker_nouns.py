@@ -36,3 +36,22 @@ def test_a_share_of_people_and_a_named_person_still_speak() -> None:
     quotes = {c.quote for c in result.claims}
     assert any("rationing was unfair" in q for q in quotes)
     assert any("pay for emergency water" in q for q in quotes)
+
+
+OWNED_WRITINGS = """Water row
+
+Elena Voss, a hydrologist, has tracked the aquifer for a decade. Her records suggest the \
+burden is not evenly shared.
+
+Senator Marco Rubio's press release said the bill was dead. Monday's memo said talks would \
+resume.
+"""
+
+
+def test_a_writing_owned_by_an_actor_speaks_for_its_owner_but_a_day_owns_nothing() -> None:
+    result = rules(OWNED_WRITINGS)
+    names = {a.id: a.name for a in result.actors}
+    by_quote = {c.quote: names[c.claimer] for c in result.claims}
+    assert by_quote["the burden is not evenly shared"] == "Elena Voss"
+    assert by_quote["the bill was dead"] == "Marco Rubio"  # no "Rubio's", not the release
+    assert by_quote["talks would resume"] != "Monday"

@@ -34,8 +34,8 @@ def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | No
         return None, "other"
     where = cand.source_antecedent or cand.source
     entity = next((e for e in doc.entities if e.start <= where.start and where.end <= e.end), None)
-    if entity is not None and entity.label == "PERSON" and len(entity.text) > len(name):
-        name = entity.text
+    if entity is not None and entity.label == "PERSON" and len(name_of(entity.text)) > len(name):
+        name = name_of(entity.text)  # the model's entity may hold a possessive: "Rubio's"
     elif cand.source_antecedent is None and name == cand.source.text:
         name = _with_given_names(doc, cand.source.start, name, lex)
         if " " not in name:  # "Brandt said" after "Tomasz Brandt" was named

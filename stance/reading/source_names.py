@@ -147,8 +147,20 @@ def _name_span(doc: Document, head: int) -> tuple[int, int]:
 
 
 def mention_at(doc: Document, head: int, lex: Lexicon) -> SourceMention:
-    """The source mention headed by token ``head`` (a pronoun is left unresolved here)."""
+    """The source mention headed by token ``head`` (a pronoun is left unresolved here).
+
+    A writing owned by a named actor or a pronoun speaks for its owner: "Her records suggest ..."
+    is the person "her" stands for, "Rubio's press release said ..." is Rubio. A writing
+    owned by a common noun ("the company's statement") stays the writing.
+    """
     tok = doc.tokens[head]
+    if tok.lemma.lower() in lex.document_nouns | lex.evidence_nouns:
+        owner = next((c for c in tok.children if doc.tokens[c].dep == "poss"), None)
+        if owner is not None and (
+            doc.tokens[owner].ent_type in _PERSON_LIKE | _GROUP_LIKE
+            or doc.tokens[owner].lower in lex.speaker_pronouns
+        ):  # an entity, not "Monday's memo"
+            return mention_at(doc, owner, lex)
     phrase_first, phrase_last = tok.left, tok.right
     while phrase_last > phrase_first and doc.tokens[phrase_last].pos == "PUNCT":
         phrase_last -= 1
