@@ -204,3 +204,21 @@ def test_a_relative_clause_on_a_description_belongs_to_the_name_it_describes() -
         "that the server had required no password at all."
     )
     assert speaker_of(text, "the server had required no password") == ("Amara Kovacs", "person")
+
+
+SHE_AFTER_A_MAN = """Port row
+
+Anna Alder, the port's chairwoman, met the ferry owners on Monday. Tomas Brenner, who runs \
+the ferry company, was there too, and Mr. Brenner took notes. “We will not pay for the new \
+quay,” she said.
+
+“The quay is the port's problem,” he said.
+"""
+
+
+def test_she_skips_a_man_the_text_calls_mr_and_he_does_not() -> None:
+    result = build_extractor(prompt="rules-v1").extract(Article(id="t", text=SHE_AFTER_A_MAN))
+    names = {a.id: a.name for a in result.actors}
+    by_quote = {c.quote: names[c.claimer] for c in result.claims}
+    assert by_quote["We will not pay for the new quay"] == "Anna Alder"
+    assert by_quote["The quay is the port's problem"] == "Tomas Brenner"

@@ -49,6 +49,10 @@ class Lexicon:
     government_words: frozenset[str] = frozenset()  # "the ministry in Lisbon"
     people_nouns: frozenset[str] = frozenset()  # "family", "staff": people, not things
     quantity_words: frozenset[str] = frozenset()  # "half of the voters": a share of someone
+    male_pronouns: frozenset[str] = frozenset()  # "he": not a person the text calls "Ms."
+    female_pronouns: frozenset[str] = frozenset()
+    male_words: frozenset[str] = frozenset()  # "Mr.", "spokesman"
+    female_words: frozenset[str] = frozenset()  # "Ms.", "spokeswoman"
 
     @property
     def clause_verbs(self) -> frozenset[str]:
@@ -84,6 +88,7 @@ def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
     verbs = data.get("clause_verbs") or {}
     pronouns = data.get("pronouns") or {}
     phrasal = data.get("phrasal_verbs") or {}
+    gender = data.get("gender") or {}
     return Lexicon(
         speech_verbs=_words(verbs.get("speech")),
         argument_verbs=_words(verbs.get("argument")),
@@ -116,6 +121,10 @@ def lexicon_from_mapping(data: dict[str, Any]) -> Lexicon:
         government_words=_words(data.get("government_words")),
         people_nouns=_words(data.get("people_nouns")),
         quantity_words=_words(data.get("quantity_words")),
+        male_pronouns=_words(gender.get("male_pronouns")),
+        female_pronouns=_words(gender.get("female_pronouns")),
+        male_words=_words(gender.get("male")),
+        female_words=_words(gender.get("female")),
     )
 
 

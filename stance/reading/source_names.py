@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stance.reading.document import Document, TextSpan, Token
+from stance.reading.gender import gender_of, pronoun_gender
 from stance.reading.lexicon_data import Lexicon
 
 __all__ = [
@@ -221,14 +222,21 @@ def resolve_pronoun(
     window = doc.tokens[mention.head].sentence - 12
     named = [m for m in earlier if not m.is_pronoun and m.span.start < start]
     named += _named_subjects(doc, window, start, lex)
+    said = pronoun_gender(word, lex)
     for prev in sorted(named, key=lambda m: doc.tokens[m.head].start, reverse=True):
         if doc.tokens[prev.head].sentence < window:
             break
         if _kind(doc, prev.head, lex) & labels:
-            return _with_antecedent(mention, prev.span, full_name(doc, prev.name, start))
+            name = full_name(doc, prev.name, start)
+            if said is not None and gender_of(doc, name, prev.phrase, lex) not in (None, said):
+                continue  # "she" is not the man the text calls "Mr. Okafor"
+            return _with_antecedent(mention, prev.span, name)
     for ent in reversed(doc.entities):
         if ent.end <= start and ent.label in labels:
-            return _with_antecedent(mention, doc.span(ent.start, ent.end), name_of(ent.text))
+            name = name_of(ent.text)
+            if said is not None and gender_of(doc, name, None, lex) not in (None, said):
+                continue
+            return _with_antecedent(mention, doc.span(ent.start, ent.end), name)
     return mention
 
 
