@@ -48,6 +48,21 @@ _QUOTE_EDGES = "\"'“”‘’„«» \n"
 _TRAILING = ",;: "  # punctuation the quotation mark closed over: "We will not sign," she said
 
 
+# why a candidate is set aside: each reason says what a reader of the record should know
+_NO_VERB = (
+    "a thing named, not words said: the cue's object has no verb "
+    '("welcomed the deal", "discussed talks")'
+)
+_NOT_A_SPEAKER = (
+    "a thing, not a speaker: the source's head noun names neither people nor a body "
+    '("bills that seem to ...", "72 hours to report")'
+)
+_NO_SOURCE = (
+    "no named source: the text says no one, or only a pronoun or a generic word that no "
+    "earlier speaker resolves"
+)
+
+
 @dataclass
 class RulesReading:
     """What the rules found in one article, before merging."""
@@ -74,15 +89,7 @@ def read_by_rules(
         quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
         bare = not quoted and (_bare_object(doc, span) or cand.names_only)
         if bare and not cand.denial:
-            rejected.append(
-                Rejected(
-                    quote=quote,
-                    speaker=cand.source.text if cand.source else "",
-                    reason="a thing named, not words said: the cue's object has no verb "
-                    '("welcomed the deal", "discussed talks")',
-                    segment=segment,
-                )
-            )
+            rejected.append(_rejected(cand, quote, segment, _NO_VERB))
             continue
         thing = (
             cand.source is not None
@@ -90,15 +97,7 @@ def read_by_rules(
             and not can_speak(doc, cand.source, lex)
         )
         if thing and not quoted:
-            rejected.append(
-                Rejected(
-                    quote=quote,
-                    speaker=cand.source.text if cand.source else "",
-                    reason="a thing, not a speaker: the source's head noun names neither "
-                    'people nor a body ("bills that seem to ...", "72 hours to report")',
-                    segment=segment,
-                )
-            )
+            rejected.append(_rejected(cand, quote, segment, _NOT_A_SPEAKER))
             continue
         # a quotation whose subject is a thing reads like one with no subject (below)
         name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
@@ -109,17 +108,7 @@ def read_by_rules(
             # one a reader would assume (the pointer reader asks the model to check it)
             key = registry.last_person
         if key is None:
-            rejected.append(
-                Rejected(
-                    quote=quote,
-                    speaker=cand.source.text if cand.source else "",
-                    reason=(
-                        "no named source: the text says no one, or only a pronoun or a "
-                        "generic word that no earlier speaker resolves"
-                    ),
-                    segment=segment,
-                )
-            )
+            rejected.append(_rejected(cand, quote, segment, _NO_SOURCE))
             continue
         # the speaker talks about itself: "we", its own name, or reported speech whose
         # clause opens with a pronoun ("Beijing said it does not interfere")
@@ -171,6 +160,15 @@ def read_by_rules(
     _link_denials(drafts, registry, sides)
     _grounds_answer_what_was_named(drafts, grounds)
     return RulesReading(drafts, rejected)
+
+
+def _rejected(cand: Candidate, quote: str, segment: int, reason: str) -> Rejected:
+    return Rejected(
+        quote=quote,
+        speaker=cand.source.text if cand.source else "",
+        reason=reason,
+        segment=segment,
+    )
 
 
 def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int, set[str]]) -> None:
