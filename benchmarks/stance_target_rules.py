@@ -14,18 +14,15 @@ rule would fall.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from stance.evaluation.article_scoring import TARGET_SIMILARITY, _Scorer, pair_greedy
+from stance.evaluation.article_scoring import TargetSimilarity, score_article
 from stance.evaluation.gold import load_gold
 from stance.schema import Extraction, parse_record
 
-Similarity = Callable[[str, str], float]
-
-RULES: dict[str, Similarity] = {
+RULES: dict[str, TargetSimilarity] = {
     "token_set (the scorer's)": lambda a, b: fuzz.token_set_ratio(a, b),
     "token_set, and token_sort >= 40": lambda a, b: (
         fuzz.token_set_ratio(a, b) if fuzz.token_sort_ratio(a, b) >= 40 else 0.0
@@ -34,27 +31,19 @@ RULES: dict[str, Similarity] = {
 }
 
 
-def stance_counts(pred: Path, gold_dir: Path, similar: Similarity) -> tuple[int, int, int]:
-    """Matched, predicted and gold stances over every article with a gold file."""
+def stance_counts(pred: Path, gold_dir: Path, similar: TargetSimilarity) -> tuple[int, int, int]:
+    """Matched, predicted and gold stances over every article with a gold file, scored by
+    the eval's own scorer with ``similar`` as its target rule."""
     tp = predicted = gold_n = 0
     for line in pred.read_text(encoding="utf-8").splitlines():
         record = parse_record(line)
         gold_path = gold_dir / f"{getattr(record, 'article_id', '')}.gold.json"
         if not isinstance(record, Extraction) or not gold_path.exists():
             continue
-        gold = load_gold(gold_path)
-        scorer = _Scorer(record, gold, 0.5, "iou")
-        topics = {c.id: c.topic for c in gold.claims}
-        scores = []
-        for i, p in enumerate(record.stances):
-            for j, g in enumerate(gold.stances):
-                if p.polarity is not g.polarity or not scorer.same_actor(p.holder, g.holder):
-                    continue
-                targets = [t for t in (g.target, *(topics.get(e, "") for e in g.evidence)) if t]
-                scores.append((max(similar(p.target.lower(), t.lower()) for t in targets), i, j))
-        tp += len(pair_greedy(scores, TARGET_SIMILARITY))
-        predicted += len(record.stances)
-        gold_n += len(gold.stances)
+        counts = score_article(record, load_gold(gold_path), target_similarity=similar).counts
+        tp += counts["stance_tp"]
+        predicted += counts["stance_pred"]
+        gold_n += counts["stance_gold"]
     return tp, predicted, gold_n
 
 

@@ -14,9 +14,10 @@ from bisect import bisect_right
 
 from stance.reading.actors import country_of
 from stance.reading.candidates import Candidate
-from stance.reading.document import Document, TextSpan, Token
+from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon
 from stance.reading.source_names import full_name, name_of, persons_named
+from stance.reading.speaker_nouns import source_head
 
 __all__ = ["source_actor"]
 
@@ -66,17 +67,11 @@ def source_actor(doc: Document, cand: Candidate, lex: Lexicon) -> tuple[str | No
     return name, _ENTITY_KINDS.get(entity.label, "other")
 
 
-def _head(doc: Document, span: TextSpan) -> Token | None:
-    tokens = doc.tokens_within(span.start, span.end)
-    inside = {t.i for t in tokens}
-    return next((t for t in tokens if t.head == t.i or t.head not in inside), None)
-
-
 def _spoken_for(doc: Document, where: TextSpan, lex: Lexicon) -> tuple[str, str] | None:
     """ "A spokesperson for the European Commission" or "a Commission spokesperson": the
     body, which is who speaks. An organisation, a country's government, or a group, by the
     entity's label."""
-    head = _head(doc, where)
+    head = source_head(doc, where)
     if head is None or head.lower not in lex.spokes_words:
         return None
     for entity in doc.entities:  # after the word, or before it: "a Commission spokesperson"
@@ -95,7 +90,7 @@ def _spoken_for(doc: Document, where: TextSpan, lex: Lexicon) -> tuple[str, str]
 def _said_of_a_person(doc: Document, phrase: TextSpan) -> bool:
     """Whether the phrase's head has a relative clause opened by "who": "Ana Pacheco, who
     heads the fishing cooperative" is a person, whatever label the entity got."""
-    head = _head(doc, phrase)
+    head = source_head(doc, phrase)
     if head is None:
         return False
     for child in head.children:
@@ -118,7 +113,7 @@ def _a_person_named_elsewhere(doc: Document, text: str, lex: Lexicon) -> bool:
 def _with_a_title(doc: Document, phrase: TextSpan, lex: Lexicon) -> bool:
     """Whether the phrase's head has an apposition headed by a person's title: "Marcus
     Hale, a senior trade adviser," is a person, whatever label the entity got."""
-    head = _head(doc, phrase)
+    head = source_head(doc, phrase)
     if head is None:
         return False
     return any(
@@ -148,7 +143,7 @@ def _common_kind(doc: Document, where: TextSpan, lex: Lexicon) -> str:
     groups") a group; an institution ("the company", "O'Malley's campaign") an
     organisation; a poll or a report other; a name or a singular noun ("the judge") a
     person."""
-    head = _head(doc, where)
+    head = source_head(doc, where)
     if head is None:
         return "person"
     lemma = head.lemma.lower()

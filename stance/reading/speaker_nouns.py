@@ -52,7 +52,8 @@ def _names_a_speaker(doc: Document, head: Token, lex: Lexicon) -> bool:
         return True
     lemma = head.lemma.lower()
     word = head.text.lower()
-    if lemma in lex.speaker_nouns or word in lex.speaker_nouns:
+    known = lex.speaker_nouns  # a union of the lexicon's lists: built once per question
+    if lemma in known or word in known:
         return True
     if head.pos == "NUM" or lemma in lex.quantity_words or word in lex.quantity_words:
         # a share of someone ("nearly half of the voters", "one of his aides") is who the
@@ -70,7 +71,10 @@ def _a_name(doc: Document, head: Token) -> bool:
     shouted = head.text.isupper() and len(head.text) > 4
     if not head.text[:1].isupper() or shouted:
         return False
-    starts = {doc.sentences[k].first for k in range(len(doc.sentences))}
-    if head.i not in starts:
+    if not _opens_sentence(doc, head):
         return True
-    return any(t.text == head.text and t.i not in starts and t.i != head.i for t in doc.tokens)
+    return any(t.text == head.text and not _opens_sentence(doc, t) for t in doc.tokens)
+
+
+def _opens_sentence(doc: Document, tok: Token) -> bool:
+    return doc.sentences[tok.sentence].first == tok.i
