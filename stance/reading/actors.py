@@ -155,6 +155,9 @@ class _Entry:
     name: str
     kind: ActorKind
     surfaces: set[str] = field(default_factory=set)
+    # what the text calls it instead of its name ("the watchdog"): mentions only, never
+    # used to recognise the actor in someone's words
+    descriptions: set[str] = field(default_factory=set)
     kinds: Counter[str] = field(default_factory=Counter)
     role: str | None = None
     country: str | None = None
@@ -239,6 +242,11 @@ class ActorRegistry:
             self.last_person = key
         return key
 
+    def described_as(self, key: str, description: str) -> None:
+        """Record that the text calls actor ``key`` ``description`` ("the watchdog"), so the
+        description is listed among its mentions."""
+        self._entries[key].descriptions.add(_clean(description))
+
     def actor_keys(self) -> list[str]:
         return list(self._entries)
 
@@ -309,7 +317,7 @@ class ActorRegistry:
             elif entry.kind is ActorKind.PERSON and len(entry.name.split()) > 1:
                 # Surname: last token, or first for family-name-first names ("Xi Jinping").
                 surfaces.update({entry.name.split()[-1], entry.name.split()[0]})
-            mentions = _mentions(surfaces, text)
+            mentions = _mentions(surfaces | entry.descriptions, text)
             role = entry.role or (
                 role_in_text(entry.name, text) if entry.kind is ActorKind.PERSON else None
             )

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from stance.reading.clauses import RawCandidate, clause_candidates
+from stance.reading.descriptions import resolve_description
 from stance.reading.document import Document, TextSpan
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.quote_marks import QUOTE_MARKS, Quote, find_quotes
@@ -131,6 +132,7 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         mention = None
         if raw.source is not None:
             mention = resolve_pronoun(doc, mention_at(doc, raw.source, lex), earlier, lex)
+            mention = resolve_description(doc, mention, lex)
             earlier.append(mention)
         cue = doc.span(*raw.cue)
         grounds = _grounds_of(doc, raw, lex)

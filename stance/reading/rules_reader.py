@@ -102,6 +102,9 @@ def read_by_rules(
         # a quotation whose subject is a thing reads like one with no subject (below)
         name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
+        surface = cand.source.text if cand.source and cand.source_antecedent else ""
+        if key is not None and surface and not registry.is_pronoun(surface):
+            registry.described_as(key, surface)  # "the watchdog" said it: a mention of its own
         guessed = key is None and quoted
         if guessed:
             # a quotation whose cue has no readable subject: the last person quoted, the
