@@ -27,10 +27,11 @@ from enum import Enum
 
 from stance.reading.clauses import RawCandidate, clause_candidates
 from stance.reading.descriptions import resolve_description
-from stance.reading.document import Document, TextSpan
+from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.quote_marks import QUOTE_MARKS, Quote, find_quotes
 from stance.reading.source_names import SourceMention, mention_at, resolve_pronoun
+from stance.reading.type_words import REJECTING
 
 __all__ = ["Candidate", "CandidateKind", "find_candidates"]
 
@@ -132,7 +133,7 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         mention = None
         if raw.source is not None:
             mention = resolve_pronoun(doc, mention_at(doc, raw.source, lex), earlier, lex)
-            mention = resolve_description(doc, mention, lex)
+            mention = resolve_description(doc, mention, earlier, lex)
             earlier.append(mention)
         cue = doc.span(*raw.cue)
         grounds = _grounds_of(doc, raw, lex)
@@ -188,9 +189,27 @@ def _grounds_of(doc: Document, raw: RawCandidate, lex: Lexicon) -> int | None:
     account, saying the server held only encrypted backups", what was said is the denial."""
     cue = doc.tokens[raw.cue_token]
     head = doc.tokens[cue.head]
-    if cue.dep == "advcl" and cue.tag == "VBG" and head.lemma.lower() in lex.denial_cues:
+    if cue.dep == "advcl" and cue.tag == "VBG" and _rejects(doc, head, lex):
         return head.start
     return None
+
+
+def _rejects(doc: Document, verb: Token, lex: Lexicon) -> bool:
+    """A verb that rejects what it names: a denial cue, or calling it false ("called the
+    union's claim false", "described the report as baseless")."""
+    if verb.lemma.lower() in lex.denial_cues:
+        return True
+    if verb.lemma.lower() not in _CALLING:
+        return False
+    said_to_be = [doc.tokens[c] for c in verb.children if doc.tokens[c].dep in ("oprd", "acomp")]
+    said_to_be += [
+        doc.tokens[g] for c in verb.children if doc.tokens[c].lower == "as"
+        for g in doc.tokens[c].children
+    ]  # fmt: skip
+    return any(REJECTING.fullmatch(t.lower) for t in said_to_be)
+
+
+_CALLING = frozenset({"call", "describe", "brand", "label", "term"})
 
 
 def _reported_denial(doc: Document, cand: Candidate, others: list[Candidate], lex: Lexicon) -> bool:

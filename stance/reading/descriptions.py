@@ -11,6 +11,8 @@ apposition or a title before it). Only then is it resolved; otherwise it stays a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from stance.reading.document import Document, Entity, Token
 from stance.reading.lexicon_data import Lexicon
 from stance.reading.source_names import SourceMention, name_of
@@ -23,10 +25,14 @@ _DEFINITE = frozenset({"the"})
 _MAX_WORDS = 4  # "the national consumer watchdog": longer phrases say more than a kind
 
 
-def resolve_description(doc: Document, mention: SourceMention, lex: Lexicon) -> SourceMention:
+def resolve_description(
+    doc: Document, mention: SourceMention, earlier: Sequence[SourceMention], lex: Lexicon
+) -> SourceMention:
     """``mention`` with the earlier name it describes as its antecedent, when it is a short
     definite description ("the watchdog", "the health minister") and the text ties its noun
-    to a name before it; the nearest such name wins. Anything else comes back unchanged."""
+    to a name before it: an earlier source with the same head and more words ("Kastrel's
+    foreign ministry denied the charge. ... the ministry said"), else the nearest name the
+    text calls so. Anything else comes back unchanged."""
     if mention.is_pronoun or mention.antecedent is not None:
         return mention
     head = doc.tokens[mention.head]
@@ -46,6 +52,14 @@ def resolve_description(doc: Document, mention: SourceMention, lex: Lexicon) -> 
     # not "President Obama", nor "the former president"
     modifiers = frozenset(w.lemma.lower() for w in words if w.i != head.i)
     window = head.sentence - DESCRIPTION_WINDOW
+    for prev in reversed(earlier):
+        first = doc.tokens[prev.head]
+        if prev.is_pronoun or first.start >= head.start or first.sentence < window:
+            continue
+        fuller = len(doc.tokens_within(prev.span.start, prev.span.end)) > len(words)
+        if first.lemma.lower() == noun and fuller and prev.span.text != mention.span.text:
+            name = prev.name
+            return SourceMention(mention.head, mention.span, mention.phrase, name, False, prev.span)
     for entity in reversed(doc.entities):
         if entity.end > head.start or entity.label not in _ACTOR_LABELS:
             continue

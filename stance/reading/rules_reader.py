@@ -160,6 +160,7 @@ def read_by_rules(
         sides[id(drafts[-1])] = side
         if cand.grounds_of is not None:
             grounds[id(drafts[-1])] = cand.grounds_of
+    _words_after_a_rejection(doc, drafts, grounds)
     _link_denials(drafts, registry, sides)
     _grounds_answer_what_was_named(drafts, grounds)
     return RulesReading(drafts, rejected)
@@ -212,6 +213,47 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
             denial.denied = _full_quotation(chosen, drafts[:index])
+
+
+_EXPLAINS = frozenset(
+    {ClaimType.ASSERTION, ClaimType.ACCUSATION, ClaimType.OPINION, ClaimType.DENIAL}
+)
+
+
+def _words_after_a_rejection(doc: Document, drafts: list[Draft], grounds: dict[int, int]) -> None:
+    """ "Veloride rejected the findings. “Our fares are set by our own algorithm ...,” a
+    spokesman said": a rejection that only names what it rejects is explained by its
+    speaker's next words, in the same sentence or the next. Those words are the denial and
+    answer what the rejection named. A rejection whose grounds follow a participle
+    ("..., saying ...") has them already; a promise or a warning next is not an explanation.
+    """
+    given = set(grounds.values())
+
+    def sentence(offset: int) -> int:
+        return doc.tokens_within(offset, offset + 1)[0].sentence
+
+    for marker in drafts:
+        cue = marker.claim.cue_span
+        if not marker.marker or marker.claim.type is not ClaimType.DENIAL or cue is None:
+            continue
+        if cue.start in given:
+            continue
+        after = next(
+            (
+                d for d in drafts
+                if not d.marker
+                and d.claimer_key == marker.claimer_key
+                and d.claim.span.start > cue.start
+            ),
+            None,
+        )  # fmt: skip
+        if after is None or after.claim.type not in _EXPLAINS:
+            continue
+        if sentence(after.claim.span.start) > sentence(cue.start) + 1:
+            continue
+        after.claim.type = ClaimType.DENIAL
+        after.polarity = Polarity.AGAINST
+        grounds[id(after)] = cue.start
 
 
 def _grounds_answer_what_was_named(drafts: list[Draft], grounds: dict[int, int]) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "NOT_TO",
     "PLANS",
     "REFUSES",
+    "REJECTING",
     "WILL",
     "WOULD",
 ]
@@ -37,8 +38,14 @@ DENIES = re.compile(
     r"not responsible)\b",
     re.IGNORECASE,
 )
+# what a speaker calls a claim it rejects: "called the report false", "described it as baseless"
+REJECTING = re.compile(
+    r"false|baseless|groundless|unfounded|untrue|wrong|inaccurate|misleading|nonsense|"
+    r"absurd|ridiculous|fabricated|lies|rubbish",
+    re.IGNORECASE,
+)
 NOT_TO = re.compile(r"\bnot to\b", re.IGNORECASE)
-NEGATION = re.compile(r"\b(?:not|never|no)\b|n[’']t\b", re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|never|no|nothing)\b|n[’']t\b", re.IGNORECASE)
 # the future itself negated ("would not intervene", "won't", "no child would lose"), not a
 # negation somewhere after a future ("would leave the city with a debt it could not control")
 NEGATED_FUTURE = re.compile(

@@ -1,0 +1,47 @@
+"""A rejection makes a denial of the words that explain it: "called the claim false, saying
+...", "denied the charge. ... the ministry said ...", "insisted it had done nothing wrong"."""
+
+from __future__ import annotations
+
+from stance.api import build_extractor
+from stance.schema import Article, ClaimType, Extraction
+
+ROW = """Dam row deepens
+
+Aldren accused Kastrel on Monday of cutting the flow of the Salva River by half.
+
+Kastrel's foreign ministry denied the charge. In a statement, the ministry said that the \
+drop in the river's flow was the result of the driest winter in forty years.
+
+The union said the operator had skipped safety inspections. The operator's spokeswoman, Leila \
+Banerjee, called the union's claim false, saying that every crane had been inspected on \
+schedule.
+
+Meridian Terminals insisted that it had done nothing wrong.
+"""
+
+
+def rules(text: str) -> Extraction:
+    return build_extractor(prompt="rules-v1").extract(Article(id="t", text=text))
+
+
+def claim_with(result: Extraction, words: str) -> tuple[str, ClaimType]:
+    claim = next(c for c in result.claims if words in c.quote)
+    return next(a.name for a in result.actors if a.id == claim.claimer), claim.type
+
+
+def test_words_after_a_bare_rejection_are_the_rejecters_denial() -> None:
+    who, kind = claim_with(rules(ROW), "driest winter")
+    assert who == "Kastrel's foreign ministry"
+    assert kind is ClaimType.DENIAL
+
+
+def test_calling_a_claim_false_makes_the_grounds_a_denial() -> None:
+    who, kind = claim_with(rules(ROW), "inspected on schedule")
+    assert who == "Leila Banerjee"
+    assert kind is ClaimType.DENIAL
+
+
+def test_having_done_nothing_wrong_is_a_denial() -> None:
+    _, kind = claim_with(rules(ROW), "nothing wrong")
+    assert kind is ClaimType.DENIAL
