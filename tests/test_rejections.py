@@ -1,5 +1,7 @@
-"""A rejection makes a denial of the words that explain it: "called the claim false, saying
-...", "denied the charge. ... the ministry said ...", "insisted it had done nothing wrong"."""
+"""Claim types from the words. A rejection makes a denial of the words that explain it
+("called the claim false, saying ...", "denied the charge. ... the ministry said ...",
+"insisted it had done nothing wrong"); conduct told as fact ("had skipped inspections") is an
+accusation, and an expectation ("expects it to reopen") a prediction."""
 
 from __future__ import annotations
 
@@ -45,3 +47,17 @@ def test_calling_a_claim_false_makes_the_grounds_a_denial() -> None:
 def test_having_done_nothing_wrong_is_a_denial() -> None:
     _, kind = claim_with(rules(ROW), "nothing wrong")
     assert kind is ClaimType.DENIAL
+
+
+CONDUCT = """Crane collapse
+
+The union said the operator had skipped safety inspections on the crane for a year.
+
+Meridian Terminals said it expects the eastern terminal to reopen within ten days.
+"""
+
+
+def test_skipping_inspections_is_an_accusation_and_expecting_a_reopening_a_prediction() -> None:
+    result = rules(CONDUCT)
+    assert claim_with(result, "skipped safety inspections")[1] is ClaimType.ACCUSATION
+    assert claim_with(result, "reopen within ten days")[1] is ClaimType.PREDICTION

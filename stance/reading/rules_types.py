@@ -20,6 +20,7 @@ from stance.reading.type_words import (
     BLAME,
     CONDITION,
     DENIES,
+    FORECAST,
     HEDGED_DEED,
     JUDGING,
     LET_THEM,
@@ -61,7 +62,8 @@ def claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: Voi
     negated ("no child would lose a meal": an assurance; not "a debt it could not
     control"), else a prediction; a deed of others told with a hedge ("appear to have
     pumped"), blaming words, or another actor as the subject of a deed, an accusation;
-    judging words an opinion.
+    a forecast in the words ("expects ... to reopen") a prediction; judging words an
+    opinion.
     """
     future = WILL.search(quote) or (not voice.quoted and WOULD.search(quote))
     if cand.denial or DENIES.search(quote):
@@ -93,6 +95,8 @@ def claim_type(cand: Candidate, lemma: str, lex: Lexicon, quote: str, voice: Voi
         if NEGATED_FUTURE.search(quote):
             return ClaimType.COMMITMENT  # "the prime minister would not intervene"
         return ClaimType.COMMITMENT if voice.self_talk else ClaimType.PREDICTION
+    if FORECAST.search(quote):
+        return ClaimType.PREDICTION  # "expects the terminal to reopen within ten days"
     if not voice.self_talk and HEDGED_DEED.search(quote):
         return ClaimType.ACCUSATION  # "operations appear to have pumped beyond their licences"
     if BLAME.search(quote) or (voice.other_subject and not voice.self_talk):

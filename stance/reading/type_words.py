@@ -10,6 +10,7 @@ __all__ = [
     "BLAME",
     "CONDITION",
     "DENIES",
+    "FORECAST",
     "HEDGED_DEED",
     "JUDGING",
     "LET_THEM",
@@ -67,12 +68,21 @@ MUST = re.compile(r"\b(?:must|should|has to|have to|needs? to|ought to)\b", re.I
 WILL = re.compile(r"\b(?:will|won[’']t|shall|going to)\b", re.IGNORECASE)
 BLAME = re.compile(
     r"\b(?:blame[sd]?|fault|failed|lied|lying|illegal(?:ly)?|corrupt\w*|cover(?:ed)?[- ]up|"
-    r"responsible for|to blame|negligen\w*|mislead\w*|dumping|cheat\w*|abus\w*)\b",
+    r"responsible for|to blame|negligen\w*|mislead\w*|misled|dumping|cheat\w*|abus\w*|"
+    r"in breach|breach(?:ed|es)?|ignor(?:ed|ing)|hid|hidden|hiding|conceal\w*|skipp(?:ed|ing)|"
+    r"neglect\w*|never told|not told|gone unnoticed|without (?:a word|consulting|telling)|"
+    r"kept (?:\w+ )?secret|secretly|quietly)\b",
+    re.IGNORECASE,
+)
+# a forecast in the words themselves: "expects the terminal to reopen", "further losses are likely"
+FORECAST = re.compile(
+    r"\b(?:expects?|expected to|(?:is|are|was|were) (?:un)?likely to|forecasts?)\b",
     re.IGNORECASE,
 )
 JUDGING = re.compile(
     r"\b(?:shameful|disgrace\w*|outrageous|unacceptable|welcome[sd]?|excellent|terrible|"
     r"wrong|right|fair|unfair|good|bad|best|worst|great|ridiculous|absurd|reckless|"
-    r"irresponsible|important|vital|disappoint\w*|proud)\b",
+    r"irresponsible|important|vital|disappoint\w*|proud|problem|mistake|painful|responsible|"
+    r"failure|disaster|scandal)\b",
     re.IGNORECASE,
 )
