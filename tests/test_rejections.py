@@ -61,3 +61,20 @@ def test_skipping_inspections_is_an_accusation_and_expecting_a_reopening_a_predi
     result = rules(CONDUCT)
     assert claim_with(result, "skipped safety inspections")[1] is ClaimType.ACCUSATION
     assert claim_with(result, "reopen within ten days")[1] is ClaimType.PREDICTION
+
+
+FIGURES = """Dam row
+
+Merovia's water minister, Dana Ilves, said that readings at the border gauge had fallen by half.
+
+Oskar Brandt, a spokesman for the Kastreli government, dismissed the minister's figures on the \
+river. "The gauge has been broken since February, and everyone in Aldren knows it," he told \
+state television.
+"""
+
+
+def test_what_a_rejection_names_is_no_claim_and_the_words_after_it_are_the_denial() -> None:
+    result = rules(FIGURES)
+    assert not any("figures on the river" in c.quote for c in result.claims)
+    who, kind = claim_with(result, "broken since February")
+    assert (who, kind) == ("Oskar Brandt", ClaimType.DENIAL)
