@@ -53,6 +53,16 @@ def test_rules_give_appositive_speakers_their_claims() -> None:
     assert countered.attribution is Attribution.INDIRECT
 
 
+def test_words_said_in_a_statement_belong_to_who_said_them() -> None:
+    text = (
+        "Fire report\n\nHalvern County insisted in a statement that the evacuation order went "
+        "out as soon as the fire crossed the ridge.\n"
+    )
+    name, claim = claim_by(rules(text), "the evacuation order went out")
+    assert name == "Halvern County"
+    assert claim.cue == "insisted"
+
+
 def test_rules_ground_every_span_and_name_source_and_cue() -> None:
     result = rules(APPOSITIONS)
 

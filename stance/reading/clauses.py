@@ -265,15 +265,33 @@ def _nominal(doc: Document, tok: Token, lex: Lexicon) -> RawCandidate | None:
     span = trim(doc, clauses[0].left, clauses[0].right)
     if span is None:
         return None
+    cue = tok
+    said_in = _said_in(doc, tok, lex)
+    if source is None and said_in is not None:
+        # "Halvern County insisted in a statement that ...": the verb's subject said it
+        cue, source = said_in
     return RawCandidate(
         kind="nominal",
-        cue=(tok.start, tok.end),
-        cue_token=tok.i,
-        lemma=tok.lemma.lower(),
+        cue=(cue.start, cue.end),
+        cue_token=cue.i,
+        lemma=cue.lemma.lower(),
         source=source,
         sentence=tok.sentence,
         content=[span],
     )
+
+
+def _said_in(doc: Document, noun: Token, lex: Lexicon) -> tuple[Token, int] | None:
+    """The cue verb and its subject when a cue noun is where something was said: "insisted
+    in a statement that ...", "said in a letter that ..."."""
+    prep = doc.tokens[noun.head]
+    if noun.dep != "pobj" or prep.lower not in ("in", "through") or prep.head == prep.i:
+        return None
+    verb = doc.tokens[prep.head]
+    if verb.lemma.lower() not in lex.clause_verbs | lex.denial_cues:
+        return None
+    subjects = _children(doc, verb, "nsubj")
+    return (verb, subjects[0].i) if subjects else None
 
 
 def clause_candidates(doc: Document, lex: Lexicon) -> list[RawCandidate]:
