@@ -103,6 +103,9 @@ eval-gate: model
 		--recording evals/recordings/test-claims-v2.jsonl --report $(GATE_DIR)/test-claims-v2.json
 	$(BIN)/stance compare $(GATE_DIR)/test-claims-v2.json $(GATE_DIR)/test-default.json \
 		--names claims-v2,claims-v11
+	@echo "== gold/dev2 (second development split), the default reader's recorded responses: reported"
+	$(BIN)/stance eval evals/gold/dev2 --model local --offline \
+		--recording evals/recordings/dev2.jsonl --report $(GATE_DIR)/dev2-default.json
 	@echo "== the rules reader on the gold set"
 	$(BIN)/stance eval evals/gold --reader rules --fail-under $(RULES_FLOORS)
 	@if [ -d $(POLNEAR_TRAIN) ]; then \
