@@ -181,11 +181,10 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     A denier speaks for its side: itself and the actors its source phrase or its words name
     ("a spokesman for the Russian foreign ministry", "Russia does not interfere"). The claim
     denied is an earlier one by someone outside that side, preferring one whose words or
-    target name the side, then accusations, then one sharing more content words with the
-    denial ("does not interfere" answers "attempts to ... interfere"; gold dev2 links
-    0.318 -> 0.364 with words before the next two), then one by an actor the denial names,
-    then a statement of fact over an opinion, warning or demand (a denial says something is
-    not so), then the nearest. A report that quotes part of its
+    target name the side, then accusations, then one by an actor the denial names, then a
+    statement of fact over an opinion, warning or demand (a denial says something is not
+    so), then one sharing more content words with the denial ("does not interfere" answers
+    "attempts to ... interfere"), then the nearest. A report that quotes part of its
     speaker's fuller quotation is that statement: the quotation is the claim answered. A
     denial that only names what it rejects ("disputed the researcher's account") answers
     the actor it names before any other.
@@ -209,7 +208,7 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
             # "slammed the US as making groundless accusations" answers the US's claim
             named_claimer = int(registry.named_in(other.claimer_key, denial.claim.quote))
             factual = int(other.claim.type in _FACTUAL)
-            score = (int(aimed), accusation, shared, named_claimer, factual, position)
+            score = (int(aimed), accusation, named_claimer, factual, shared, position)
             if best is None or score > best:
                 best, chosen = score, other
         if chosen is not None and best is not None and any(best[:2]):
