@@ -55,3 +55,17 @@ def test_a_lede_description_is_the_person_named_with_the_same_title_later() -> N
 def test_a_description_with_a_word_the_name_lacks_stays_apart() -> None:
     result = rules(VICE)
     assert claimer_of(result, "far from over") != "Alma Ruiz"
+
+
+MINISTRIES = """Dam row
+
+Kastrel's foreign ministry denied the charge on Monday. The ministry said that the drop in the \
+river's flow was the result of a dry winter. The finance ministry said that the dam had cost \
+less than planned.
+"""
+
+
+def test_a_description_takes_an_earlier_source_that_says_more_with_the_same_words() -> None:
+    result = rules(MINISTRIES)
+    assert claimer_of(result, "dry winter") == "Kastrel's foreign ministry"
+    assert claimer_of(result, "cost less than planned") != "Kastrel's foreign ministry"

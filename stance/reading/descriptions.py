@@ -5,8 +5,9 @@ Authority", "the minister" after "Health Minister Daniel Ferreira".
 Why: news names a body or a person once and then calls it by its kind. Read literally, "the
 watchdog" becomes an actor of its own, apart from the council it stands for, and its claims and
 stances go to nobody the reader knows. The text itself says what the description means when an
-earlier name ends in the same noun ("Authority"), or the noun stands beside the name (an
-apposition or a title before it). Only then is it resolved; otherwise it stays as written.
+earlier source says more with the same noun ("Kastrel's foreign ministry denied ... the
+ministry said"), an earlier name ends in it ("Authority"), or the noun stands beside the name
+(an apposition or a title before it). Only then is it resolved; otherwise it stays as written.
 """
 
 from __future__ import annotations
@@ -53,11 +54,15 @@ def resolve_description(
     modifiers = frozenset(w.lemma.lower() for w in words if w.i != head.i)
     window = head.sentence - DESCRIPTION_WINDOW
     for prev in reversed(earlier):
-        first = doc.tokens[prev.head]
-        if prev.is_pronoun or first.start >= head.start or first.sentence < window:
+        prev_head = doc.tokens[prev.head]
+        if prev.is_pronoun or prev_head.start >= head.start or prev_head.sentence < window:
             continue
-        fuller = len(doc.tokens_within(prev.span.start, prev.span.end)) > len(words)
-        if first.lemma.lower() == noun and fuller and prev.span.text != mention.span.text:
+        prev_words = doc.tokens_within(prev.span.start, prev.span.end)
+        if (
+            prev_head.lemma.lower() == noun
+            and len(prev_words) > len(words)
+            and modifiers <= {w.lemma.lower() for w in prev_words}
+        ):  # "Kastrel's foreign ministry" for "the ministry", not for "the finance ministry"
             name = prev.name
             return SourceMention(mention.head, mention.span, mention.phrase, name, False, prev.span)
     for entity in reversed(doc.entities):
