@@ -60,7 +60,7 @@ def test_a_description_with_a_word_the_name_lacks_stays_apart() -> None:
 MINISTRIES = """Dam row
 
 Kastrel's foreign ministry denied the charge on Monday. The ministry said that the drop in the \
-river's flow was the result of a dry winter. The finance ministry said that the dam had cost \
+river's flow was the result of a dry winter. The environment ministry said that the dam had cost \
 less than planned.
 """
 

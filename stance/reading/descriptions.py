@@ -62,7 +62,7 @@ def resolve_description(
             prev_head.lemma.lower() == noun
             and len(prev_words) > len(words)
             and modifiers <= {w.lemma.lower() for w in prev_words}
-        ):  # "Kastrel's foreign ministry" for "the ministry", not for "the finance ministry"
+        ):  # "Kastrel's foreign ministry" for "the ministry", not for "the environment ministry"
             name = prev.name
             return SourceMention(mention.head, mention.span, mention.phrase, name, False, prev.span)
     for entity in reversed(doc.entities):
