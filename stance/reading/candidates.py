@@ -31,7 +31,7 @@ from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.quote_marks import QUOTE_MARKS, Quote, find_quotes
 from stance.reading.source_names import SourceMention, mention_at, resolve_pronoun
-from stance.reading.type_words import REJECTING
+from stance.reading.type_words import CALLING, REJECTING
 
 __all__ = ["Candidate", "CandidateKind", "find_candidates"]
 
@@ -199,7 +199,7 @@ def _rejects(doc: Document, verb: Token, lex: Lexicon) -> bool:
     union's claim false", "described the report as baseless")."""
     if verb.lemma.lower() in lex.denial_cues:
         return True
-    if verb.lemma.lower() not in _CALLING:
+    if verb.lemma.lower() not in CALLING:
         return False
     said_to_be = [doc.tokens[c] for c in verb.children if doc.tokens[c].dep in ("oprd", "acomp")]
     said_to_be += [
@@ -207,9 +207,6 @@ def _rejects(doc: Document, verb: Token, lex: Lexicon) -> bool:
         for g in doc.tokens[c].children
     ]  # fmt: skip
     return any(REJECTING.fullmatch(t.lower) for t in said_to_be)
-
-
-_CALLING = frozenset({"call", "describe", "brand", "label", "term"})
 
 
 def _reported_denial(doc: Document, cand: Candidate, others: list[Candidate], lex: Lexicon) -> bool:
@@ -222,7 +219,7 @@ def _reported_denial(doc: Document, cand: Candidate, others: list[Candidate], le
     if cand.kind is CandidateKind.ACCORDING_TO:
         return False  # "..., according to CNN": the source of the words around it, not inside
     cue = doc.tokens_within(cand.cue.start, cand.cue.end)[0]
-    if cue.lemma.lower() not in lex.clause_verbs | lex.denial_cues:
+    if cue.lemma.lower() not in lex.reporting_verbs:
         return False  # a verb that only stands by a quotation, or a noun: not a report
     if cand.source is None or not any(
         t.ent_type in _ACTOR_ENTITIES for t in doc.tokens_within(cand.source.start, cand.source.end)

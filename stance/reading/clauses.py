@@ -288,7 +288,7 @@ def _said_in(doc: Document, noun: Token, lex: Lexicon) -> tuple[Token, int] | No
     if noun.dep != "pobj" or prep.lower not in ("in", "through") or prep.head == prep.i:
         return None
     verb = doc.tokens[prep.head]
-    if verb.lemma.lower() not in lex.clause_verbs | lex.denial_cues:
+    if verb.lemma.lower() not in lex.reporting_verbs:
         return None
     subjects = _children(doc, verb, "nsubj")
     return (verb, subjects[0].i) if subjects else None

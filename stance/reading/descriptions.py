@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from stance.reading.document import Document, Entity, Token
+from stance.reading.document import Document, Entity, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon
 from stance.reading.source_names import SourceMention, name_of
 
@@ -63,15 +63,14 @@ def resolve_description(
             and len(prev_words) > len(words)
             and modifiers <= {w.lemma.lower() for w in prev_words}
         ):  # "Kastrel's foreign ministry" for "the ministry", not for "the environment ministry"
-            name = prev.name
-            return SourceMention(mention.head, mention.span, mention.phrase, name, False, prev.span)
+            return _resolved(mention, prev.span, prev.name)
     for entity in reversed(doc.entities):
         if entity.end > head.start or entity.label not in _ACTOR_LABELS:
             continue
         if doc.tokens[entity.first].sentence < window:
             break
         if _described_as(doc, entity, noun, modifiers):
-            return _resolved(doc, mention, entity)
+            return _resolved(mention, doc.span(entity.start, entity.end), name_of(entity.text))
     # a lede names by description and the body by name: "the health minister promised ...",
     # later "Health Minister Daniel Ferreira said": forward only with more than a noun
     if not modifiers:
@@ -82,15 +81,13 @@ def resolve_description(
         if doc.tokens[entity.first].sentence > head.sentence + DESCRIPTION_WINDOW:
             break
         if _described_as(doc, entity, noun, modifiers):
-            return _resolved(doc, mention, entity)
+            return _resolved(mention, doc.span(entity.start, entity.end), name_of(entity.text))
     return mention
 
 
-def _resolved(doc: Document, mention: SourceMention, entity: Entity) -> SourceMention:
-    span = doc.span(entity.start, entity.end)
-    return SourceMention(
-        mention.head, mention.span, mention.phrase, name_of(entity.text), False, span
-    )
+def _resolved(mention: SourceMention, antecedent: TextSpan, name: str) -> SourceMention:
+    """``mention`` standing for ``name``, written at ``antecedent``."""
+    return SourceMention(mention.head, mention.span, mention.phrase, name, False, antecedent)
 
 
 def _described_as(doc: Document, entity: Entity, noun: str, modifiers: frozenset[str]) -> bool:

@@ -60,6 +60,12 @@ class Lexicon:
         return self.speech_verbs | self.argument_verbs | self.belief_verbs | self.evidence_verbs
 
     @property
+    def reporting_verbs(self) -> frozenset[str]:
+        """Verbs whose clause or object is what someone said or rejected: a report in "X
+        said (in a statement) that ...", "X denied that ..."."""
+        return self.clause_verbs | self.denial_cues
+
+    @property
     def quote_verbs(self) -> frozenset[str]:
         """Verbs that take a quotation standing next to them ("he said:" + quote)."""
         return self.speech_verbs | self.argument_verbs

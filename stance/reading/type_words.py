@@ -8,6 +8,7 @@ import re
 
 __all__ = [
     "BLAME",
+    "CALLING",
     "CONDITION",
     "DENIES",
     "FORECAST",
@@ -40,6 +41,7 @@ DENIES = re.compile(
     re.IGNORECASE,
 )
 # what a speaker calls a claim it rejects: "called the report false", "described it as baseless"
+CALLING = frozenset({"call", "describe", "brand", "label", "term"})  # the verbs, by lemma
 REJECTING = re.compile(
     r"false|baseless|groundless|unfounded|untrue|wrong|inaccurate|misleading|nonsense|"
     r"absurd|ridiculous|fabricated|lies|rubbish",
