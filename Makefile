@@ -12,6 +12,8 @@
 #   make eval-gate score the gold set from the default reader's recorded responses (beside the
 #                  previous default's) and with the rules reader, report gold/test, gate the
 #                  rules reader on PolNeAR train; fail on a drop or a floor
+#   make train     rebuild the learned judge's heads from evals/gold/train (fixed seeds; the
+#                  same data gives the same bytes) and print their cross-validated figures
 #   make lint      ruff check, ruff format --check, mypy, import contracts, README command reference
 
 SHELL := /bin/bash
@@ -27,7 +29,7 @@ PYTEST_ARGS ?=
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv install lock model demo test lint eval-gate browser
+.PHONY: help venv install lock model demo test lint eval-gate browser train
 
 # The CI gate: offline replay of the default reader's recorded responses on the gold set
 # (evals/recordings/gold.jsonl: no model runs), compared with the recorded run's report.
@@ -51,7 +53,7 @@ LOCK := requirements.lock
 CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
 $(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis]'
+	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,train]'
 	touch $@
 
 lock: $(STAMP)
@@ -124,6 +126,10 @@ browser:
 			chromium chromium-driver >/dev/null; } \
 		|| echo "stance: WARNING: installing chromium failed; the browser tests will skip"; \
 	else echo "stance: chromium/chromedriver missing and not installable here (needs root and apt-get)"; fi
+
+train: $(STAMP)
+	$(BIN)/stance train
+	sha256sum stance/data/heads/*.json.gz
 
 lint: $(STAMP)
 	$(BIN)/ruff check stance tests benchmarks tools

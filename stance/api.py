@@ -31,12 +31,15 @@ def build_extractor(
     prompt: str | None = None,
     cache: ResponseCache | None = None,
     options: ClientOptions | None = None,
+    judge: str = "learned",
 ) -> Extractor:
     """An Extractor for a model spec (``local``, ``local:/x.gguf``, ``openai:NAME``).
 
     ``prompt`` is a prompt name or a .yaml path (None: the default prompt; ``rules-v1`` is
     the reader that asks no model); ``cache`` is the response cache to read and write
-    (None: every call goes to the model).
+    (None: every call goes to the model); ``judge`` decides types, links and stances of
+    the candidates code finds: ``learned`` (trained heads), ``model`` (the endpoint, by
+    pointer) or ``rules``.
     """
     template = load_prompt(prompt)
     if template.reader == "rules":
@@ -44,7 +47,9 @@ def build_extractor(
             raise ConfigError(f"the {template.name} reader asks no model: drop --model {model}")
         model, base_url, cache = "none", None, None
     choice = parse_model(model, base_url)
-    return Extractor(open_client(choice, cache=cache, options=options), template)
+    if judge == "model" and template.reader == "rules":
+        raise ConfigError("--judge model asks the model: it cannot go with --reader rules")
+    return Extractor(open_client(choice, cache=cache, options=options), template, judge=judge)
 
 
 def make_extractor(

@@ -42,7 +42,9 @@ __all__ = [
 
 # 1.1: claims gain source_span and cue_span (who and the reporting word, as offsets).
 # Records of 1.0 read as they are: the new fields default to None.
-SCHEMA_VERSION = "1.1"
+# 1.2: provenance gains judge (which decider judged type, links and stances, and the
+# version and training-data hash of its heads). Records of 1.1 read with judge empty.
+SCHEMA_VERSION = "1.2"
 
 
 class ActorKind(str, Enum):
@@ -229,6 +231,11 @@ class Provenance(_Model):
     schema_version: str = SCHEMA_VERSION
     stance_version: str
     parameters: dict[str, Any] = Field(default_factory=dict)
+    judge: dict[str, str] = Field(
+        default_factory=dict,
+        description="The decider of types, links and stances: its name, heads version and "
+        "training-data hash (schema 1.2)",
+    )
     usage: Usage = Field(default_factory=Usage)
     latency_s: float = 0.0
     created_at: datetime

@@ -19,6 +19,7 @@ from stance.cli.label_command import label_command
 from stance.cli.power_command import power_command
 from stance.cli.runs_commands import runs_app
 from stance.cli.show_command import show_command
+from stance.cli.train_command import train_command
 
 __all__ = ["app", "main"]
 
@@ -41,6 +42,7 @@ app.command("schema")(schema_command)
 app.command("prompts")(prompts_command)
 app.command("label")(label_command)
 app.command("agree")(agree_command)
+app.command("train")(train_command)
 
 
 def main() -> None:

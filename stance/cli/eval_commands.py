@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from stance.cli.run_refs import keep_run, load_run
-from stance.cli.support import ReaderOption, injected, prompt_for, reported
+from stance.cli.support import JudgeOption, ReaderOption, injected, prompt_for, reported
 from stance.errors import ConfigError, InputError
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.report import EvalReport
@@ -50,6 +50,7 @@ def eval_command(
         list[str] | None, typer.Option(help="Prompt name or .yaml path; repeat it for a grid")
     ] = None,
     reader: ReaderOption = None,
+    judge: JudgeOption = "learned",
     repeat: Annotated[
         int, typer.Option(min=1, help="Grid: run each configuration N times (seeds 0..N-1)")
     ] = 1,
@@ -152,6 +153,7 @@ def eval_command(
                     prompt=prompt, offline=offline, record=record, recording=recording,
                     cache_path=cache, timeout_s=timeout, temperature=temperature,
                     sampling_seed=sampling_seed, http_client=injected(ctx).get("http_client"),
+                    judge=judge,
                 )  # fmt: skip
                 for failure in gate(report, thresholds):
                     grid_failures.append(f"{prompt} × {model} #{sampling_seed + 1}: {failure}")
@@ -211,6 +213,7 @@ def eval_command(
             on_recorded=recorded,
             on_scored=lambda articles, records: scored.append((articles, records)),
             temperature=temperature,
+            judge=judge,
         )
         if report is not None:
             _write_atomic(report, result.model_dump_json(indent=1) + "\n")

@@ -14,7 +14,14 @@ from typing import Annotated
 import typer
 
 from stance.cli.run_refs import keep_batch
-from stance.cli.support import ReaderOption, fail, injected, prompt_for, reported
+from stance.cli.support import (
+    JudgeOption,
+    ReaderOption,
+    fail,
+    injected,
+    prompt_for,
+    reported,
+)
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 
 __all__ = ["extract_command"]
@@ -44,6 +51,7 @@ def extract_command(
         ),
     ] = None,
     reader: ReaderOption = None,
+    judge: JudgeOption = "learned",
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     rpm: Annotated[
         float | None, typer.Option(min=0.01, help="Client-side limit: requests per minute")
@@ -108,6 +116,7 @@ def extract_command(
             prompt=prompt_for(reader, prompt),
             cache=store,
             options=options,
+            judge=judge,
         )
         try:
             summary = run_batch(

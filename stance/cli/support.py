@@ -10,7 +10,15 @@ import typer
 
 from stance.errors import ConfigError, StanceError
 
-__all__ = ["READERS", "ReaderOption", "fail", "injected", "prompt_for", "reported"]
+__all__ = [
+    "READERS",
+    "JudgeOption",
+    "ReaderOption",
+    "fail",
+    "injected",
+    "prompt_for",
+    "reported",
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -44,6 +52,16 @@ ReaderOption = Annotated[
         help="rules: candidates found by code, no model; pointer: the model decides "
         "about those candidates in windows; questions: one question per candidate; "
         "paragraph: the model copies claims out of each paragraph; model: the default prompt"
+    ),
+]
+
+
+JudgeOption = Annotated[
+    str,
+    typer.Option(
+        help="Who decides claim types, denial links and stances of the candidates code finds: "
+        "learned (heads trained on evals/gold/train, no model), model (the endpoint, asked by "
+        "pointer in one call per article), rules (the hand rules)"
     ),
 ]
 

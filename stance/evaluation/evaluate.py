@@ -62,6 +62,7 @@ class ExtractionOptions:
     on_recorded: Callable[[int, Path], None] | None = None
     temperature: float = 0.0
     sampling_seed: int = 0  # the model's seed; repeats of a grid use 0, 1, 2, ...
+    judge: str = "learned"  # who decides types, links and stances (--judge)
 
 
 def dataset_kind(path: Path, kind: str | None = None) -> str:
@@ -120,7 +121,12 @@ def extract_dataset(
             temperature=o.temperature,
         )
         extractor = build_extractor(
-            model, base_url=base_url, prompt=prompt, cache=store, options=client_options
+            model,
+            base_url=base_url,
+            prompt=prompt,
+            cache=store,
+            options=client_options,
+            judge=o.judge,
         )
         try:
             records = run_extractions(gold, extractor, on_article)
@@ -165,6 +171,7 @@ def evaluate_dataset(
     on_recorded: Callable[[int, Path], None] | None = None,
     temperature: float = 0.0,
     sampling_seed: int = 0,
+    judge: str = "learned",
 ) -> EvalReport:
     """Score a dataset: from earlier predictions, or by extracting it with the model, prompt
     and cache given (see ``ExtractionOptions``).
@@ -175,7 +182,7 @@ def evaluate_dataset(
         model=model, base_url=base_url, prompt=prompt, offline=offline, record=record,
         recording=recording, cache_path=cache_path, timeout_s=timeout_s,
         http_client=http_client, on_article=on_article, on_recorded=on_recorded,
-        temperature=temperature, sampling_seed=sampling_seed,
+        temperature=temperature, sampling_seed=sampling_seed, judge=judge,
     )  # fmt: skip
     started = time.perf_counter()
     folder = Path(path)

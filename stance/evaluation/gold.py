@@ -22,11 +22,14 @@ from stance.runs.inputs import clean_text
 from stance.schema import ActorKind, Attribution, ClaimType, Polarity
 
 __all__ = [
+    "CASES",
     "COVERAGE",
     "GoldActor",
     "GoldArticle",
     "GoldClaim",
+    "GoldNonClaim",
     "GoldStance",
+    "Register",
     "SourceKind",
     "coverage_gaps",
     "load_gold",
@@ -51,6 +54,35 @@ COVERAGE = (
 )
 
 
+# The registers the training set spans (LABELLING.md).
+Register = Literal[
+    "wire",
+    "feature",
+    "interview",
+    "press_release",
+    "live_blog",
+    "court",
+    "sport",
+    "business",
+    "science",
+    "local_politics",
+]
+
+# Hard cases a claim can be tagged with (LABELLING.md); counted per set in its README.
+CASES = (
+    "denial_without_deny",
+    "denial_before_accusation",
+    "denial_far_from_accusation",
+    "partial_denial",
+    "two_denials",
+    "unnamed_source",
+    "spokesperson",
+    "capital_for_government",
+    "negation_not_denial",
+    "hedge",
+)
+
+
 class SourceKind(str, Enum):
     """How the claimer is named where the claim is made (PolNeAR reports these apart)."""
 
@@ -61,7 +93,7 @@ class SourceKind(str, Enum):
 
 
 class _Gold(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class GoldActor(_Gold):
@@ -71,6 +103,9 @@ class GoldActor(_Gold):
     role: str | None = None
     affiliation: str | None = None
     mentions: list[str] = Field(default_factory=list)
+    unnamed: bool = Field(
+        default=False, description="An unnamed source ('people familiar with the matter')"
+    )
 
 
 class GoldClaim(_Gold):
@@ -91,6 +126,11 @@ class GoldClaim(_Gold):
     parts: list[tuple[int, int]] | None = Field(
         default=None, description="Pieces of a discontinuous span (PolNeAR); start/end bound them"
     )
+    target_actor: str | None = Field(
+        default=None,
+        description="Actor id: the accused, the one whose claim is denied, the one asked",
+    )
+    cases: list[str] = Field(default_factory=list, description="Hard cases (LABELLING.md)")
 
 
 class GoldStance(_Gold):
@@ -99,6 +139,19 @@ class GoldStance(_Gold):
     polarity: Polarity
     evidence: list[str] = Field(default_factory=list)
     basis: Literal["claims", "action"] = "claims"
+    target_actor: str | None = Field(default=None, description="Set when the target is an actor")
+    target_start: int | None = Field(default=None, description="An issue's noun phrase, by offset")
+    target_end: int | None = None
+
+
+class GoldNonClaim(_Gold):
+    """Quoted text that is no one's claim (a headline, slogan, sign, anonymous post)."""
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    kind: Literal["headline", "slogan", "sign", "anonymous_post", "instruction", "other"]
+    reason: str = ""
 
 
 class GoldArticle(_Gold):
@@ -110,6 +163,11 @@ class GoldArticle(_Gold):
     claims: list[GoldClaim] = Field(default_factory=list)
     stances: list[GoldStance] = Field(default_factory=list)
     hard_cases: list[str] = Field(default_factory=list)
+    # "register" in the file; the attribute has another name because pydantic's BaseModel
+    # has a `register` of its own
+    genre: Register | None = Field(default=None, alias="register")
+    labeller: str | None = None
+    non_claims: list[GoldNonClaim] = Field(default_factory=list)
     text: str = Field(default="", exclude=True)
 
     def actor(self, actor_id: str | None) -> GoldActor | None:
@@ -141,6 +199,9 @@ def problems(article: GoldArticle, strict: bool = True) -> list[str]:
                 found.append(f"{where}: only denials may carry 'denies'")
         if strict and (claim.claimer is None or claim.type is None or claim.hedged is None):
             found.append(f"{where}: claimer, type and hedged must be labelled")
+        if claim.target_actor is not None and claim.target_actor not in actor_ids:
+            found.append(f"{where}: target_actor {claim.target_actor} is not an actor")
+        found += [f"{where}: unknown case {c!r}" for c in claim.cases if c not in CASES]
     for i, stance in enumerate(article.stances):
         if stance.holder not in actor_ids:
             found.append(f"stance {i}: holder {stance.holder} is not an actor")
@@ -153,6 +214,15 @@ def problems(article: GoldArticle, strict: bool = True) -> list[str]:
             found.append(f"stance {i}: an action-based stance has no claim evidence")
         if stance.basis == "claims" and not stance.evidence:
             found.append(f"stance {i}: a claims-based stance needs evidence")
+        if stance.target_actor is not None and stance.target_actor not in actor_ids:
+            found.append(f"stance {i}: target_actor {stance.target_actor} is not an actor")
+        if stance.target_start is not None and (
+            text[stance.target_start : stance.target_end or 0] != stance.target
+        ):
+            found.append(f"stance {i}: target {stance.target!r} is not at its offsets")
+    for i, item in enumerate(article.non_claims):
+        if text[item.start : item.end] != item.quote:
+            found.append(f"non-claim {i}: text[{item.start}:{item.end}] != {item.quote!r}")
     found += [f"unknown coverage tag {t!r}" for t in article.covers if t not in COVERAGE]
     return found
 

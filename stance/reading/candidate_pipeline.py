@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from stance.errors import ExtractionError
 from stance.reading.actors import ActorRegistry
 from stance.reading.document import parse
+from stance.reading.judge.protocol import Judge
 from stance.reading.merge import Draft
 from stance.reading.pointer_reader import Ask, decide, windows
 from stance.reading.prompts import PromptTemplate
@@ -37,10 +38,23 @@ def read_candidates(
     registry: ActorRegistry,
     prompt: PromptTemplate,
     ask: Ask | None,
+    judge: Judge | None = None,
 ) -> CandidateReading:
-    """The drafts of a rules or pointer reading (``ask`` is None for rules)."""
-    found = read_by_rules(parse(text), segments, registry)
+    """The drafts of a rules or pointer reading (``ask`` is None for rules). With a
+    ``judge``, it decides types, links and stances of the candidates, and the prompt's own
+    questions are not asked."""
+    doc = parse(text)
+    found = read_by_rules(doc, segments, registry)
     reading = CandidateReading(rejected=found.rejected)
+    if judge is not None:
+        try:
+            judge.judge(doc, found.drafts, registry, ask)
+        except ExtractionError as exc:
+            reading.errors.append(
+                SegmentError(segment=0, message=f"{exc} (the rules' judgement is kept)")
+            )
+        reading.drafts = found.drafts
+        return reading
     if prompt.reader == "rules" or ask is None:
         reading.drafts = found.drafts
         return reading

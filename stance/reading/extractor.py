@@ -27,6 +27,8 @@ from stance.reading.claim_rules import (
     span_of,
     speaker_named_first,
 )
+from stance.reading.judge.choice import make_judge
+from stance.reading.judge.protocol import Judge
 from stance.reading.merge import Draft
 from stance.reading.model_interface import StructuredModel, T
 from stance.reading.prompts import PromptTemplate, load_prompt
@@ -74,11 +76,20 @@ class Extractor:
         *,
         fuzzy_threshold: float = 88.0,
         read_all_segments: bool = False,
+        judge: str = "learned",
     ) -> None:
         self.client = client
         self.prompt = prompt or load_prompt()
         self.fuzzy_threshold = fuzzy_threshold
         self.read_all_segments = read_all_segments
+        self.judge_name = judge
+        self._judge: Judge | None = None
+
+    def judge(self) -> Judge | None:
+        """The judge of candidates found by code (None: the rules' decisions stand)."""
+        if self._judge is None and self.judge_name != "rules":
+            self._judge = make_judge(self.judge_name, self.client)
+        return self._judge
 
     def extract(self, article: Article | str) -> Extraction:
         if isinstance(article, str):
@@ -94,7 +105,7 @@ class Extractor:
             def ask(messages: list[dict[str, str]], model: type[T]) -> T:
                 return self._ask(messages, model, reading)
 
-            found = read_candidates(text, segments, registry, self.prompt, ask)
+            found = read_candidates(text, segments, registry, self.prompt, ask, self.judge())
             reading.drafts, reading.rejected, reading.errors = (
                 found.drafts, found.rejected, found.errors
             )  # fmt: skip
@@ -306,6 +317,12 @@ class Extractor:
             )
         )
 
+    def _judge_identity(self) -> dict[str, str]:
+        if self.prompt.reader not in ("rules", "pointer", "questions"):
+            return {}
+        judge = self.judge()
+        return {"judge": "rules"} if judge is None else judge.identity
+
     def _assemble(
         self,
         article: Article,
@@ -321,6 +338,7 @@ class Extractor:
             prompt=self.prompt.info,
             stance_version=stance_version(),
             parameters=dict(self.client.parameters),
+            judge=self._judge_identity(),
             usage=reading.usage,
             created_at=datetime.now(timezone.utc),
         )

@@ -1,0 +1,228 @@
+"""Fit the judge's heads on the training split, cross-validated by article; write them.
+
+scikit-learn's logistic regression (lbfgs, fixed seed, fixed order) fits each head over a
+vocabulary of the features seen at least ``MIN_COUNT`` times in training. The strength of
+the regularisation and the link threshold are chosen by 5-fold cross-validation grouped by
+article (no article's examples on both sides of a fold); dev and test are never read here.
+The heads are written with rounded weights and gzip's mtime at 0, so two runs on the same
+data write the same bytes (``make train`` twice gives the same hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stance.evaluation.gold import GoldArticle
+from stance.reading.judge.heads import LinearHead
+from stance.training.examples import ArticleExamples
+
+__all__ = ["C_GRID", "FOLDS", "MIN_COUNT", "data_hash", "fit_heads"]
+
+MIN_COUNT = 2
+FOLDS = 5
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
+SEED = 0
+
+
+def data_hash(articles: Sequence[GoldArticle]) -> str:
+    """sha256 over every training article's id, text and labels, in id order."""
+    digest = hashlib.sha256()
+    for article in sorted(articles, key=lambda a: a.id):
+        digest.update(article.id.encode())
+        digest.update(article.text.encode())
+        digest.update(article.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Data:
+    rows: list[list[str]]
+    labels: list[str]
+    groups: list[int]
+
+
+def _matrix(rows: Sequence[Sequence[str]], vocab: dict[str, int]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    indptr, indices = [0], []
+    for row in rows:
+        cols = sorted({vocab[f] for f in row if f in vocab})
+        indices += cols
+        indptr.append(len(indices))
+    data = np.ones(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
+
+
+def _vocab(rows: Sequence[Sequence[str]]) -> dict[str, int]:
+    counts = Counter(f for row in rows for f in set(row))
+    kept = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def _fit(data: _Data, c: float) -> tuple[dict[str, int], Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = _vocab(data.rows)
+    model = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
+    model.fit(_matrix(data.rows, vocab), data.labels)
+    return vocab, model
+
+
+def _folds(groups: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import GroupKFold
+
+    n = len(groups)
+    splitter = GroupKFold(n_splits=min(FOLDS, len(set(groups))))
+    return list(splitter.split(np.zeros(n), groups=groups))
+
+
+def _subset(data: _Data, index: np.ndarray) -> _Data:
+    return _Data(
+        [data.rows[i] for i in index],
+        [data.labels[i] for i in index],
+        [data.groups[i] for i in index],
+    )
+
+
+def _cv_accuracy(data: _Data, c: float) -> float:
+    right = total = 0
+    for train, held in _folds(data.groups):
+        vocab, model = _fit(_subset(data, train), c)
+        predicted = model.predict(_matrix([data.rows[i] for i in held], vocab))
+        right += sum(p == data.labels[i] for p, i in zip(predicted, held, strict=True))
+        total += len(held)
+    return right / total if total else 0.0
+
+
+def _head(name: str, vocab: dict[str, int], model: Any) -> LinearHead:
+    return LinearHead(
+        name=name,
+        classes=tuple(str(c) for c in model.classes_),
+        features=tuple(vocab),
+        coef=np.asarray(model.coef_, dtype=np.float64),
+        intercept=np.asarray(model.intercept_, dtype=np.float64),
+    )
+
+
+def _classifier(name: str, data: _Data, report: dict[str, Any]) -> LinearHead:
+    scores = {c: _cv_accuracy(data, c) for c in C_GRID}
+    best = max(C_GRID, key=lambda c: (round(scores[c], 4), -c))
+    vocab, model = _fit(data, best)
+    majority = Counter(data.labels).most_common(1)[0][1] / len(data.labels)
+    report[name] = {
+        "examples": len(data.labels),
+        "features": len(vocab),
+        "C": best,
+        "cv_accuracy": round(scores[best], 4),
+        "cv_by_C": {str(c): round(s, 4) for c, s in scores.items()},
+        "majority_baseline": round(majority, 4),
+        "classes": dict(sorted(Counter(data.labels).items())),
+    }
+    return _head(name, vocab, model)
+
+
+def _grouped(groups: list[tuple[int, list[tuple[list[str], bool]]]]) -> _Data:
+    rows, labels, ids = [], [], []
+    for gid, (_, group) in enumerate(groups):
+        for feats, label in group:
+            rows.append(feats)
+            labels.append(str(label))
+            ids.append(gid)
+    return _Data(rows, labels, ids)
+
+
+def _pick_accuracy(
+    groups: list[tuple[int, list[tuple[list[str], bool]]]], probs: list[np.ndarray], t: float
+) -> float:
+    """The share of groups where the pick (the most probable above t, or none) is right."""
+    right = 0
+    for (_, group), p in zip(groups, probs, strict=True):
+        truth = next((i for i, (_, label) in enumerate(group) if label), None)
+        best = int(np.argmax(p)) if len(p) else None
+        pick = best if best is not None and p[best] >= t else None
+        right += pick == truth
+    return right / len(groups) if groups else 0.0
+
+
+def _ranker(
+    name: str,
+    groups: list[tuple[int, list[tuple[list[str], bool]]]],
+    report: dict[str, Any],
+    thresholds: Sequence[float],
+) -> tuple[LinearHead, float]:
+    """A pairwise head whose pick per group is cross-validated for C and threshold."""
+    data = _grouped(groups)
+    article_of = [groups[g][0] for g in data.groups]
+    held_probs: dict[float, list[np.ndarray]] = {c: [np.zeros(0)] * len(groups) for c in C_GRID}
+    for train, held in _folds(article_of):
+        held_groups = sorted({data.groups[i] for i in held})
+        for c in C_GRID:
+            vocab, model = _fit(_subset(data, train), c)
+            positive = list(model.classes_).index("True") if "True" in model.classes_ else None
+            for g in held_groups:
+                rows = [feats for feats, _ in groups[g][1]]
+                if positive is None or not rows:
+                    held_probs[c][g] = np.zeros(len(rows))
+                else:
+                    held_probs[c][g] = model.predict_proba(_matrix(rows, vocab))[:, positive]
+    table = {(c, t): _pick_accuracy(groups, held_probs[c], t) for c in C_GRID for t in thresholds}
+    (best_c, best_t) = max(table, key=lambda k: (round(table[k], 4), -k[0], k[1]))
+    vocab, model = _fit(data, best_c)
+    report[name] = {
+        "groups": len(groups),
+        "examples": len(data.labels),
+        "features": len(vocab),
+        "C": best_c,
+        "threshold": best_t,
+        "cv_pick_accuracy": round(table[(best_c, best_t)], 4),
+        "groups_with_answer": sum(any(lab for _, lab in g) for _, g in groups),
+    }
+    return _head(name, vocab, model), best_t
+
+
+def fit_heads(
+    examples: Sequence[ArticleExamples], articles: Sequence[GoldArticle], out: Path
+) -> dict[str, Any]:
+    """Fit all four heads, write them and their card to ``out``; return the card."""
+    report: dict[str, Any] = {}
+    heads: dict[str, LinearHead] = {}
+    for name in ("type", "polarity"):
+        rows, labels, ids = [], [], []
+        for gid, ex in enumerate(examples):
+            for feats, label in getattr(ex, name):
+                rows.append(feats)
+                labels.append(label)
+                ids.append(gid)
+        heads[name] = _classifier(name, _Data(rows, labels, ids), report)
+    link_groups = [(gid, g) for gid, ex in enumerate(examples) for g in ex.link if g]
+    heads["link"], threshold = _ranker("link", link_groups, report, THRESHOLDS)
+    target_groups = [(gid, g) for gid, ex in enumerate(examples) for g in ex.target if g]
+    heads["target"], _ = _ranker("target", target_groups, report, (0.0,))
+    out.mkdir(parents=True, exist_ok=True)
+    for name, head in heads.items():
+        (out / f"{name}.json.gz").write_bytes(head.to_bytes())
+    digest = data_hash(articles)
+    card = {
+        "version": f"1+{digest[:12]}",
+        "data_hash": digest,
+        "articles": len(articles),
+        "candidates": sum(e.candidates for e in examples),
+        "matched": sum(e.matched for e in examples),
+        "link_threshold": threshold,
+        "heads": {name: head.digest() for name, head in sorted(heads.items())},
+        "cross_validation": report,
+        "seed": SEED,
+        "folds": FOLDS,
+        "min_count": MIN_COUNT,
+    }
+    (out / "heads.json").write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
+    return card
