@@ -34,6 +34,14 @@ def agree_command(
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Also write the figures as JSON here")
     ] = None,
+    ceiling: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also score each labelling against the other with stance eval's scorer and "
+            "write these human ceilings here (evals/gold/agreement.json: stance eval prints "
+            "each beside its metric)"
+        ),
+    ] = None,
 ) -> None:
     """Inter-annotator agreement of two gold labellings, matched as stance eval matches."""
     from stance.errors import StanceError
@@ -51,6 +59,19 @@ def agree_command(
     for note in notes:
         typer.echo(note, err=True)
     typer.echo(agreement_table(report))
+    if ceiling is not None:
+        from stance.evaluation.ceiling import human_ceiling
+        from stance.runs.output import atomic_write
+
+        figures = human_ceiling(pairs)
+        typer.echo("human ceiling (each labelling scored against the other, averaged):")
+        for name, value in figures.items():
+            typer.echo(f"  {name:22} {'n/a' if value is None else f'{value:.3f}'}")
+        body = {"articles": [x.id for x, _ in pairs], "ceiling": figures}
+        try:
+            atomic_write(ceiling, (json.dumps(body, indent=1) + "\n").encode("utf-8"))
+        except OSError as exc:
+            fail(f"cannot write {ceiling}: {exc.strerror or exc}", 2)
     if json_path is not None:
         from stance.runs.output import atomic_write
 

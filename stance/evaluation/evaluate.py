@@ -210,4 +210,8 @@ def evaluate_dataset(
     if predictions is None:
         report.manifest.temperature = temperature
         report.manifest.sampling_seed = sampling_seed
+    if kind == "gold":
+        from stance.evaluation.ceiling import find_ceilings
+
+        report.ceilings = find_ceilings(folder)
     return report

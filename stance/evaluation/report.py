@@ -125,6 +125,8 @@ class EvalReport(BaseModel):
     metrics: dict[str, Interval]
     macro: dict[str, Interval] = Field(default_factory=dict)
     articles: list[ArticleResult]
+    # what two people labelling the same articles reach on each metric (AGREEMENT.md)
+    ceilings: dict[str, float] = Field(default_factory=dict)
 
     def value(self, name: str) -> float | None:
         interval = self.metrics.get(name)
@@ -213,7 +215,9 @@ def to_terminal(report: EvalReport) -> str:
     ]
     for name in report.headline:
         interval = report.metrics.get(name)
-        lines.append(f"  {name:<{width}}  {interval.text() if interval else 'n/a'}")
+        people = report.ceilings.get(name)
+        beside = f"  (people: {people:.2f})" if people is not None else ""
+        lines.append(f"  {name:<{width}}  {interval.text() if interval else 'n/a'}{beside}")
     failed = sum(a.failed is not None for a in report.articles)
     lines.append(
         f"  {m.usage.calls} model calls, {m.usage.cached_calls} cached, "
