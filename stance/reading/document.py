@@ -35,6 +35,7 @@ __all__ = [
     "TextSpan",
     "Token",
     "load_pipeline",
+    "mask_dateline",
     "parse",
 ]
 
@@ -183,6 +184,22 @@ def load_pipeline() -> Language:
     return nlp
 
 
+# "BRENVIK, Norway (Reuters) - ", "OSLO - ", "WASHINGTON, March 3 (AP) — ": a place in
+# capitals, an optional region or date, an optional agency, then a dash, opening a paragraph
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][\w.'-]*(?: [\w.'-]+){0,2})?"
+    r"(?: ?\([^()\n]{1,40}\))? ?[-–—]+ "
+)
+
+
+def mask_dateline(paragraph: str) -> str:
+    """The paragraph with its dateline blanked to spaces (offsets kept): a dateline names
+    where a story was filed, never who speaks, so the parse must not read it as a subject
+    ("BRENVIK, Norway (Reuters) - Officials said" is the officials' claim, not Norway's)."""
+    found = _DATELINE.match(paragraph)
+    return paragraph if found is None else " " * found.end() + paragraph[found.end() :]
+
+
 def parse(text: str, nlp: Any = None) -> Document:
     """Parse ``text`` once: each paragraph separately, then joined with document offsets.
 
@@ -195,7 +212,8 @@ def parse(text: str, nlp: Any = None) -> Document:
     sentences: list[Sentence] = []
     entities: list[Entity] = []
     paragraphs: list[Paragraph] = []
-    for (offset, line), doc in zip(lines, pipeline.pipe(line for _, line in lines), strict=True):
+    masked = (mask_dateline(line) for _, line in lines)
+    for (offset, line), doc in zip(lines, pipeline.pipe(masked), strict=True):
         base = len(tokens)
         first_sentence = len(sentences)
         keep = [t for t in doc if not t.is_space]

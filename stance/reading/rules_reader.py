@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from stance.reading.actors import ActorRegistry
 from stance.reading.candidates import Candidate, CandidateKind, find_candidates
 from stance.reading.denial_links import contains, content_stems
-from stance.reading.document import Document, TextSpan
+from stance.reading.document import Document, TextSpan, Token
 from stance.reading.lexicon_data import Lexicon, lexicon
 from stance.reading.merge import Draft
 from stance.reading.rules_types import claim_type, voice_of
@@ -56,6 +56,10 @@ _NO_VERB = (
 _NOT_A_SPEAKER = (
     "a thing, not a speaker: the source's head noun names neither people nor a body "
     '("bills that seem to ...", "72 hours to report")'
+)
+_THING_QUOTED = (
+    "quoted words of a thing, not a speaker (a sign, a post, a headline, a comment): no one "
+    "named says them"
 )
 _NO_SOURCE = (
     "no named source: the text says no one, or only a pronoun or a generic word that no "
@@ -95,12 +99,16 @@ def read_by_rules(
             cand.source is not None
             and cand.source_antecedent is None
             and not can_speak(doc, cand.source, lex)
-        )
-        if thing and not quoted:
-            rejected.append(_rejected(cand, quote, segment, _NOT_A_SPEAKER))
+        ) or (quoted and cand.source is None and _inverted_thing(doc, cand, lex))
+        if thing:
+            # a sign, a post, a headline "read" or "said" it: words of no one named, and
+            # never given to the last person quoted (an injected "confession" in an anonymous
+            # comment would be put in a named official's mouth)
+            rejected.append(
+                _rejected(cand, quote, segment, _THING_QUOTED if quoted else _NOT_A_SPEAKER)
+            )
             continue
-        # a quotation whose subject is a thing reads like one with no subject (below)
-        name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
+        name, kind = source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
         surface = cand.source.text if cand.source and cand.source_antecedent else ""
         if key is not None and surface and not registry.is_pronoun(surface):
@@ -108,8 +116,9 @@ def read_by_rules(
         guessed = key is None and quoted
         if guessed:
             # a quotation whose cue has no readable subject: the last person quoted, the
-            # one a reader would assume (the pointer reader asks the model to check it)
-            key = registry.last_person
+            # one a reader would assume, when they spoke in this paragraph or the one before
+            # (the pointer reader asks the model to check it); else no one's
+            key = _speaking_nearby(doc, drafts, registry.last_person, cand.content.start)
         if key is None:
             rejected.append(_rejected(cand, quote, segment, _NO_SOURCE))
             continue
@@ -164,6 +173,57 @@ def read_by_rules(
     _link_denials(drafts, registry, sides)
     _grounds_answer_what_was_named(drafts, grounds)
     return RulesReading(drafts, rejected)
+
+
+def _inverted_thing(doc: Document, cand: Candidate, lex: Lexicon) -> bool:
+    """ "“...,” read a comment posted under the video": the noun after the cue, which the
+    parse often takes for its object, is the quotation's source, and a thing."""
+    cue = doc.tokens_within(cand.cue.start, cand.cue.end)
+    for token in cue:
+        for child in token.children:
+            noun = doc.tokens[child]
+            if child > token.i and noun.dep in _INVERTED and noun.pos == "NOUN":
+                return not can_speak(doc, doc.span(noun.start, noun.end), lex) or (
+                    _unowned_writing(doc, noun, lex)
+                )
+    return False
+
+
+def _unowned_writing(doc: Document, noun: Token, lex: Lexicon) -> bool:
+    """A writing that the text gives no owner: not a person or body, no possessive, and
+    indefinite ("a comment posted anonymously"). "The statement said" refers back to a
+    statement already given to someone; "his letter" and "the ministry's note" have one."""
+    lemma = noun.lemma.lower()
+    if lemma in lex.people_nouns | lex.institutions | lex.titles | lex.spokes_words:
+        return False
+    kids = [doc.tokens[c] for c in noun.children if c < noun.i]
+    if any(k.dep == "poss" for k in kids):
+        return False
+    return not any(k.dep == "det" and k.lower in _DEFINITE for k in kids)
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "her", "their"})
+
+
+_INVERTED = frozenset({"dobj", "nsubj", "nsubjpass", "attr"})
+
+
+def _speaking_nearby(
+    doc: Document, drafts: list[Draft], key: str | None, offset: int
+) -> str | None:
+    """``key`` when one of its claims is in the paragraph at ``offset`` or the one before."""
+    if key is None:
+        return None
+    here = _paragraph(doc, offset)
+    for draft in reversed(drafts):
+        if draft.claimer_key == key:
+            return key if here - _paragraph(doc, draft.claim.span.start) <= 1 else None
+    return None
+
+
+def _paragraph(doc: Document, offset: int) -> int:
+    tokens = doc.tokens_within(offset, offset + 1)
+    return doc.sentences[tokens[0].sentence].paragraph if tokens else 0
 
 
 def _rejected(cand: Candidate, quote: str, segment: int, reason: str) -> Rejected:

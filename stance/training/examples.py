@@ -23,7 +23,7 @@ from stance.reading.actors import ActorRegistry
 from stance.reading.document import Document, parse
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.learned import NO_STANCE
-from stance.reading.judge.targets import target_candidates, target_features
+from stance.reading.judge.targets import claim_phrases, target_features
 from stance.reading.rules_reader import read_by_rules
 from stance.reading.segments import split_segments
 from stance.schema import ClaimType
@@ -112,7 +112,6 @@ def _target_group(
     if stance.target_actor is not None or stance.target_start is None:
         return []
     t0, t1 = stance.target_start, stance.target_end or stance.target_start
-    span = view.draft.claim.span
-    chunks = target_candidates(doc, span.start, span.end)
+    chunks = claim_phrases(doc, view)
     group = [(target_features(doc, c, view), min(c[1], t1) - max(c[0], t0) > 0) for c in chunks]
     return group if any(label for _, label in group) else []

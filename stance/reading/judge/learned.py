@@ -28,7 +28,7 @@ from stance.reading.actors import ActorRegistry
 from stance.reading.document import Document
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.heads import LinearHead, load_head
-from stance.reading.judge.targets import target_candidates, target_features
+from stance.reading.judge.targets import claim_phrases, target_features
 from stance.reading.merge import Draft
 from stance.reading.pointer_reader import Ask
 from stance.schema import ClaimType, Polarity
@@ -73,6 +73,17 @@ def load_heads(directory: Path = HEADS_DIR) -> HeadSet:
 def sides_of(draft: Draft) -> set[str]:
     """Whom a denier speaks for: itself (a claim of its own side is not what it denies)."""
     return {draft.claimer_key}
+
+
+def target_actor(draft: Draft) -> str | None:
+    """The actor an accusation accuses, a denial answers or a demand asks, found by code:
+    for a denial, the speaker of the claim it answers; otherwise the first other actor its
+    words name."""
+    if draft.claim.type not in TARGETED:
+        return None
+    if draft.claim.type is ClaimType.DENIAL and draft.denied is not None:
+        return draft.denied.claimer_key
+    return draft.target_key
 
 
 class LearnedJudge:
@@ -134,11 +145,12 @@ class LearnedJudge:
             draft.claim.topic = draft.claim.target = ""
             return
         draft.polarity = Polarity(polarity)
-        if draft.claim.type in TARGETED and draft.target_key is not None:
-            name = registry.name_of(draft.target_key)
-            draft.claim.target = draft.claim.topic = name
+        target_key = target_actor(draft)
+        if target_key is not None:
+            draft.target_key = target_key
+            draft.claim.target = draft.claim.topic = registry.name_of(target_key)
             return
-        chunks = target_candidates(doc, draft.claim.span.start, draft.claim.span.end)
+        chunks = claim_phrases(doc, view)
         if not chunks:
             draft.claim.topic = draft.claim.target = ""
             return

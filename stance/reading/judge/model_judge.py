@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from stance.errors import ExtractionError
 from stance.reading.actors import ActorRegistry
 from stance.reading.document import Document
+from stance.reading.judge.features import view_of
 from stance.reading.judge.learned import TARGETED
-from stance.reading.judge.targets import target_candidates
+from stance.reading.judge.targets import claim_phrases
 from stance.reading.merge import Draft
 from stance.reading.model_interface import StructuredModel
 from stance.reading.pointer_reader import Ask
@@ -82,7 +83,7 @@ class ModelJudge:
         self, doc: Document, drafts: list[Draft], start: int, registry: ActorRegistry, ask: Ask
     ) -> None:
         window = drafts[start : start + MAX_CLAIMS_PER_CALL]
-        phrases = [target_candidates(doc, d.claim.span.start, d.claim.span.end) for d in window]
+        phrases = [claim_phrases(doc, view_of(doc, d)) for d in window]
         lines = []
         for i, (draft, found) in enumerate(zip(window, phrases, strict=True), start=1):
             shown = "; ".join(f"P{j}: {doc.text[s:e]}" for j, (s, e, _) in enumerate(found, 1))

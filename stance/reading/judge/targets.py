@@ -11,7 +11,7 @@ from __future__ import annotations
 from stance.reading.document import Document, Token
 from stance.reading.judge.features import ClaimView
 
-__all__ = ["MAX_WORDS", "target_candidates", "target_features"]
+__all__ = ["MAX_WORDS", "claim_phrases", "target_candidates", "target_features"]
 
 MAX_WORDS = 8
 _ROLES = frozenset(
@@ -61,13 +61,31 @@ def target_candidates(doc: Document, start: int, end: int) -> list[tuple[int, in
     return found
 
 
+def claim_phrases(doc: Document, view: ClaimView) -> list[tuple[int, int, int]]:
+    """The noun phrases a stance of this claim may be toward: those of the sentences the
+    claim and its cue stand in ("called the rules a responsible step": "the rules")."""
+    span = view.draft.claim.span
+    cue = view.draft.claim.cue_span
+    start, end = span.start, span.end
+    if cue is not None:
+        start, end = min(start, cue.start), max(end, cue.end)
+    first = doc.tokens_within(start, start + 1)
+    last = doc.tokens_within(max(start, end - 1), end)
+    if first and last:
+        start = min(start, doc.sentences[first[0].sentence].start)
+        end = max(end, doc.sentences[last[-1].sentence].end)
+    return target_candidates(doc, start, end)
+
+
 def target_features(doc: Document, chunk: tuple[int, int, int], view: ClaimView) -> list[str]:
     """Named features of one candidate phrase, for the ``target`` head."""
     start, end, head_index = chunk
     head = doc.tokens[head_index]
     words = [t for t in doc.tokens_within(start, end)]
-    order = [c for c in (view.tokens or ()) if c.i == head_index]
-    place = (head.start - view.draft.claim.span.start) / max(1, view.draft.claim.span.length)
+    span = view.draft.claim.span
+    inside = span.start <= start and end <= span.end
+    place = (head.start - span.start) / max(1, span.length) if inside else -1.0
+    before = end <= span.start
     return [
         "bias",
         f"dep={head.dep}",
@@ -78,7 +96,9 @@ def target_features(doc: Document, chunk: tuple[int, int, int], view: ClaimView)
         f"place={int(place * 4)}",
         f"head_dep={doc.tokens[head.head].dep if head.head != head.i else 'self'}",
         f"head_of_root={doc.tokens[head.head].dep == 'ROOT'}",
-        f"in_claim={bool(order)}",
+        f"in_claim={inside}",
+        f"before_claim={before}",
+        f"in_dep={inside}|{head.dep}",
         f"type={view.draft.claim.type.value}",
         f"dep_type={head.dep}|{view.draft.claim.type.value}",
     ]
