@@ -51,7 +51,7 @@ LOCK := requirements.lock
 CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
 $(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis]'
+	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,docs]'
 	touch $@
 
 lock: $(STAMP)

@@ -122,14 +122,20 @@ def fill(label_path: Path, write: bool) -> list[str]:
             problems.append(f"{where}: target_actor {target_actor!r} is not an actor")
         if claim.get("type") in TARGETED and "target_actor" not in claim:
             problems.append(f"{where}: a {claim.get('type')} needs target_actor (id or null)")
-        problems += [f"{where}: unknown case {c!r}" for c in claim.get("cases", []) if c not in CASES]
+        problems += [
+            f"{where}: unknown case {c!r}" for c in claim.get("cases", []) if c not in CASES
+        ]
     for i, stance in enumerate(data.get("stances", [])):
         where = f"stance {i}"
         if stance.get("holder") not in actors:
             problems.append(f"{where}: holder {stance.get('holder')!r} is not an actor")
         if stance.get("polarity") not in {"favor", "against", "neutral"}:
             problems.append(f"{where}: polarity must be favor, against or neutral")
-        problems += [f"{where}: evidence {e} is not a claim" for e in stance.get("evidence", []) if e not in claims]
+        problems += [
+            f"{where}: evidence {e} is not a claim"
+            for e in stance.get("evidence", [])
+            if e not in claims
+        ]
         basis = stance.get("basis", "claims")
         if (basis == "action") == bool(stance.get("evidence")):
             problems.append(f"{where}: claims-based stances need evidence, action-based have none")
@@ -143,7 +149,9 @@ def fill(label_path: Path, write: bool) -> list[str]:
         if item.get("kind") not in NON_CLAIM_KINDS:
             problems.append(f"non_claim {i}: kind {item.get('kind')!r} unknown")
     if write:
-        label_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        label_path.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return problems
 
 
@@ -182,13 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path, help="gold files or folders of them")
     parser.add_argument("--check", action="store_true", help="report only; write nothing")
-    parser.add_argument("--counts", action="store_true", help="print counts per type, case, register")
+    parser.add_argument(
+        "--counts", action="store_true", help="print counts per type, case, register"
+    )
     args = parser.parse_args(argv)
-    files = [
-        f
-        for p in args.paths
-        for f in (sorted(p.glob("*.gold.json")) if p.is_dir() else [p])
-    ]
+    files = [f for p in args.paths for f in (sorted(p.glob("*.gold.json")) if p.is_dir() else [p])]
     bad = 0
     for path in files:
         found = fill(path, write=not args.check)

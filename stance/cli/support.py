@@ -10,7 +10,17 @@ import typer
 
 from stance.errors import ConfigError, StanceError
 
-__all__ = ["READERS", "ReaderOption", "fail", "injected", "prompt_for", "reported"]
+__all__ = [
+    "HIDDEN_READERS",
+    "READERS",
+    "READER_LINES",
+    "ReaderOption",
+    "fail",
+    "injected",
+    "prompt_for",
+    "readers_help",
+    "reported",
+]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -33,17 +43,25 @@ def injected(ctx: typer.Context) -> dict[str, Any]:
     return ctx.obj if isinstance(ctx.obj, dict) else {}
 
 
-# --reader NAME: the prompt file that defines each reader ("model": the default prompt).
-READERS = {
-    "model": None, "rules": "rules-v1", "pointer": "claims-v5", "questions": "claims-v11",
-    "paragraph": "claims-v2",
+# --reader NAME: the prompt file behind each reader (None: the default prompt, which
+# $STANCE_PROMPT may pin). Users choose among these three; `stance extract --help` gives each
+# one line.
+READERS: dict[str, str | None] = {"default": None, "rules": "rules-v1", "paragraph": "claims-v2"}
+READER_LINES = {
+    "default": "code finds the claims, speakers and spans; the model judges topic and stance",
+    "rules": "code alone, no model, about a second an article; no topics or issue stances",
+    "paragraph": "the model copies claims out of each paragraph: the old reader, a baseline",
+}
+# Older names, accepted but not listed, so that scripts and recorded comparisons replay:
+# "model" was the default's name, "questions" the default's prompt, "pointer" an earlier
+# reader (claims@5) that took the model's decisions by number.
+HIDDEN_READERS: dict[str, str | None] = {
+    "model": None, "questions": "claims-v11", "pointer": "claims-v5",
 }  # fmt: skip
 ReaderOption = Annotated[
     str | None,
     typer.Option(
-        help="rules: candidates found by code, no model; pointer: the model decides "
-        "about those candidates in windows; questions: one question per candidate; "
-        "paragraph: the model copies claims out of each paragraph; model: the default prompt"
+        help="default (when omitted), rules or paragraph: see Readers in `stance extract --help`"
     ),
 ]
 
@@ -52,8 +70,16 @@ def prompt_for(reader: str | None, prompt: str | None) -> str | None:
     """The prompt to load for ``--reader`` and ``--prompt`` (at most one of them)."""
     if reader is None:
         return prompt
-    if reader not in READERS:
+    known = {**READERS, **HIDDEN_READERS}
+    if reader not in known:
         raise ConfigError(f"--reader must be one of {', '.join(READERS)}, not {reader!r}")
     if prompt is not None:
         raise ConfigError("--reader and --prompt both choose the reader: give one of them")
-    return READERS[reader]
+    return known[reader]
+
+
+def readers_help() -> str:
+    """The readers, one line each, for a command's help (kept as lines by click's \\b)."""
+    width = max(map(len, READERS))
+    lines = [f"  {name.ljust(width)}  {READER_LINES[name]}" for name in READERS]
+    return "\b\nReaders (--reader):\n" + "\n".join(lines)
