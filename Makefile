@@ -1,6 +1,6 @@
 # stance: set up, fetch the embedded model, run the demo and the checks.
 #
-#   make install   .venv with stance editable and the [local,dev,analysis] extras at the versions in
+#   make install   .venv with stance editable and the [local,dev,analysis,docs] extras at the versions in
 #                  requirements.lock (the first build of llama-cpp-python from source takes
 #                  12-20 min; pip caches the wheel)
 #   make lock      re-pin requirements.lock to what is installed in .venv (after a green make test)
@@ -14,7 +14,9 @@
 #                  rules reader on PolNeAR train; fail on a drop or a floor
 #   make train     rebuild the learned judge's heads from evals/gold/train (fixed seeds; the
 #                  same data gives the same bytes) and print their cross-validated figures
-#   make lint      ruff check, ruff format --check, mypy, import contracts, README command reference
+#   make lint      ruff check, ruff format --check, mypy, import contracts, the generated reference
+#                  pages (docs/reference: commands from --help, the record schema) up to date
+#   make docs      build the docs site into site/ with mkdocs build --strict (offline)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -29,7 +31,7 @@ PYTEST_ARGS ?=
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv install lock model demo test lint eval-gate browser train
+.PHONY: help venv install lock model demo test lint docs eval-gate browser train
 
 # The CI gate: offline replay of the default reader's recorded responses on the gold set
 # (evals/recordings/gold.jsonl: no model runs), compared with the recorded run's report.
@@ -53,7 +55,7 @@ LOCK := requirements.lock
 CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
 $(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,train]'
+	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,docs,train]'
 	touch $@
 
 lock: $(STAMP)
@@ -74,7 +76,7 @@ test: model browser lint
 	$(MAKE) --no-print-directory eval-gate
 
 # The rules reader runs live (no model, about 0.3 s an article); its floors sit below the
-# figures in the README, with room for spaCy's arithmetic to differ by CPU.
+# figures in docs/readers.md, with room for spaCy's arithmetic to differ by CPU.
 RULES_FLOORS ?= claim_f1=0.7,attribution_f1=0.65,grounding_rate=0.99
 POLNEAR_FLOORS ?= claim_f1=0.68,source_named_accuracy=0.88
 POLNEAR_TRAIN := ../shared/benchmarks/polnear/train
@@ -136,4 +138,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check stance tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python tools/readme_help.py --check
+	$(BIN)/python tools/docs_reference.py --check
+
+# The docs site: every warning fails (--strict). tests/test_docs.py builds it too, offline, and
+# checks its internal links and the commands in its code blocks.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site

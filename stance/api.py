@@ -31,7 +31,7 @@ def build_extractor(
     prompt: str | None = None,
     cache: ResponseCache | None = None,
     options: ClientOptions | None = None,
-    judge: str = "learned",
+    judge: str | None = None,
 ) -> Extractor:
     """An Extractor for a model spec (``local``, ``local:/x.gguf``, ``openai:NAME``).
 
@@ -39,7 +39,7 @@ def build_extractor(
     the reader that asks no model); ``cache`` is the response cache to read and write
     (None: every call goes to the model); ``judge`` decides types, links and stances of
     the candidates code finds: ``learned`` (trained heads), ``model`` (the endpoint, by
-    pointer) or ``rules``.
+    pointer) or ``rules`` (None: ``rules`` for the rules reader, else ``learned``).
     """
     template = load_prompt(prompt)
     if template.reader == "rules":
@@ -47,6 +47,7 @@ def build_extractor(
             raise ConfigError(f"the {template.name} reader asks no model: drop --model {model}")
         model, base_url, cache = "none", None, None
     choice = parse_model(model, base_url)
+    judge = judge or ("rules" if template.reader == "rules" else "learned")
     if judge == "model" and template.reader == "rules":
         raise ConfigError("--judge model asks the model: it cannot go with --reader rules")
     return Extractor(open_client(choice, cache=cache, options=options), template, judge=judge)

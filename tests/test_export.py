@@ -1,7 +1,8 @@
 """`stance export` and `stance.frames()`: the tables hold what the records and reports hold.
 
-The records come from running the README's own command (the rules reader on the gold set, no
-model), so the README's pandas example is run here too and its printed answer checked.
+The records come from running the docs' own command (the rules reader on the gold set, no
+model), so the pandas example of docs/how-to/python-api.md is run here too and its printed
+answer checked.
 """
 
 from __future__ import annotations
@@ -34,9 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLES = ["articles", "actors", "claims", "stances", "denial_links"]
 
 
-def readme_example() -> tuple[str, str, str]:
-    """The command, the Python code and the printed output between the README's markers."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE_PAGE = ROOT / "docs" / "how-to" / "python-api.md"
+
+
+def docs_example() -> tuple[str, str, str]:
+    """The command, the Python code and the printed output between the docs page's markers."""
+    text = EXAMPLE_PAGE.read_text(encoding="utf-8")
     block = text.split("<!-- BEGIN FRAMES EXAMPLE", 1)[1].split("<!-- END FRAMES EXAMPLE -->")[0]
     bash, python, output = re.findall(r"```(?:bash|python|text)\n(.*?)```", block, re.S)
     return bash.strip(), python, output
@@ -48,10 +52,10 @@ def invoke(*args: str) -> Result:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder where the README's command has run: ``evals`` links to the repo's."""
-    work = tmp_path_factory.mktemp("readme")
+    """A folder where the example's command has run: ``evals`` links to the repo's."""
+    work = tmp_path_factory.mktemp("frames")
     (work / "evals").symlink_to(ROOT / "evals")
-    command = shlex.split(readme_example()[0])
+    command = shlex.split(docs_example()[0])
     assert command[0] == "stance"
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(work)
@@ -73,7 +77,7 @@ FAILED = ErrorRecord(
 
 @pytest.fixture(scope="module")
 def with_failure(workdir: Path) -> Path:
-    """The README's output plus one article that failed."""
+    """The example's output plus one article that failed."""
     path = workdir / "with-failure.jsonl"
     data = (workdir / "out" / "gold.jsonl").read_text(encoding="utf-8")
     path.write_text(data + FAILED.model_dump_json() + "\n", encoding="utf-8")
@@ -134,14 +138,14 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_readme_example_prints_what_the_readme_shows(
+def test_docs_example_prints_what_the_page_shows(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, code, shown = readme_example()
+    _, code, shown = docs_example()
     monkeypatch.chdir(workdir)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(compile(code, "README.md", "exec"), {})
+        exec(compile(code, str(EXAMPLE_PAGE), "exec"), {})
     assert printed.getvalue() == shown
 
 

@@ -13,7 +13,7 @@ from stance.cli.agree_command import agree_command
 from stance.cli.batch_commands import register_batch_commands
 from stance.cli.eval_commands import register_eval_commands
 from stance.cli.export_command import export_command
-from stance.cli.extract_command import extract_command
+from stance.cli.extract_command import EXTRACT_HELP, extract_command
 from stance.cli.info_commands import models_app, prompts_command, schema_command
 from stance.cli.label_command import label_command
 from stance.cli.power_command import power_command
@@ -34,7 +34,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(runs_app, name="runs")
 register_eval_commands(app)
 register_batch_commands(app)
-app.command("extract")(extract_command)
+app.command("extract", help=EXTRACT_HELP)(extract_command)
 app.command("show")(show_command)
 app.command("power")(power_command)
 app.command("export")(export_command)

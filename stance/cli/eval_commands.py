@@ -50,7 +50,7 @@ def eval_command(
         list[str] | None, typer.Option(help="Prompt name or .yaml path; repeat it for a grid")
     ] = None,
     reader: ReaderOption = None,
-    judge: JudgeOption = "learned",
+    judge: JudgeOption = None,
     repeat: Annotated[
         int, typer.Option(min=1, help="Grid: run each configuration N times (seeds 0..N-1)")
     ] = 1,

@@ -7,6 +7,7 @@ a flag that would land in shell history.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,11 +21,12 @@ from stance.cli.support import (
     fail,
     injected,
     prompt_for,
+    readers_help,
     reported,
 )
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 
-__all__ = ["extract_command"]
+__all__ = ["EXTRACT_HELP", "extract_command"]
 
 
 def extract_command(
@@ -51,7 +53,7 @@ def extract_command(
         ),
     ] = None,
     reader: ReaderOption = None,
-    judge: JudgeOption = "learned",
+    judge: JudgeOption = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Articles in flight at once")] = 4,
     rpm: Annotated[
         float | None, typer.Option(min=0.01, help="Client-side limit: requests per minute")
@@ -143,3 +145,7 @@ def extract_command(
     if store_run:
         keep_batch(summary, inputs, prompt_for(reader, prompt) or default_prompt())
     raise typer.Exit(1 if summary.incomplete else 0)
+
+
+# The docstring, then one line per reader (click's \b keeps them as lines).
+EXTRACT_HELP = f"{inspect.getdoc(extract_command)}\n\n{readers_help()}"

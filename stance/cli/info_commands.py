@@ -55,10 +55,16 @@ def schema_command() -> None:
 
 
 def prompts_command() -> None:
-    """List the prompt templates with version and hash."""
+    """List the prompts: which are current and what uses each, then the archived ones.
+
+    Archived prompts (prompts/archive/) still load by name, e.g. --prompt claims-v7,
+    so that recorded comparisons replay.
+    """
+    from stance.cli.support import READERS
     from stance.reading.prompts import default_prompt, list_prompts, load_prompt
 
-    names = list_prompts()
+    current = list_prompts()
+    names = list_prompts(archived=True)
     if not names:
         fail("no prompts found; set STANCE_PROMPTS_DIR to a folder of .yaml prompts", 2)
     for name in names:
@@ -67,5 +73,11 @@ def prompts_command() -> None:
         except StanceError as exc:
             typer.echo(f"{name}\tINVALID\t{exc}")
             continue
-        mark = "\t(default)" if name == default_prompt() else ""
-        typer.echo(f"{name}\t{template.name}@{template.version}\t{template.sha256[:12]}{mark}")
+        uses = [f"--reader {reader}" for reader, prompt in READERS.items() if prompt == name]
+        if name == default_prompt():
+            uses.insert(0, "the default reader")
+        if name not in current:
+            status = f"archived: --prompt {name}"
+        else:
+            status = f"current: {', '.join(uses)}" if uses else "current"
+        typer.echo(f"{name}\t{template.name}@{template.version}\t{template.sha256[:12]}\t{status}")

@@ -62,7 +62,7 @@ class ExtractionOptions:
     on_recorded: Callable[[int, Path], None] | None = None
     temperature: float = 0.0
     sampling_seed: int = 0  # the model's seed; repeats of a grid use 0, 1, 2, ...
-    judge: str = "learned"  # who decides types, links and stances (--judge)
+    judge: str | None = None  # who decides types, links and stances (--judge; None: by reader)
 
 
 def dataset_kind(path: Path, kind: str | None = None) -> str:
@@ -171,7 +171,7 @@ def evaluate_dataset(
     on_recorded: Callable[[int, Path], None] | None = None,
     temperature: float = 0.0,
     sampling_seed: int = 0,
-    judge: str = "learned",
+    judge: str | None = None,
 ) -> EvalReport:
     """Score a dataset: from earlier predictions, or by extracting it with the model, prompt
     and cache given (see ``ExtractionOptions``).

@@ -199,10 +199,12 @@ def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
     candidate = Path(name_or_path)
     if candidate.suffix in {".yaml", ".yml"} and candidate.exists():
         path = candidate
-    else:
+    else:  # current prompts first, then the older versions kept loadable in prompts/archive/
         path = prompts_dir() / f"{name_or_path}.yaml"
+        if not path.is_file():
+            path = prompts_dir() / "archive" / f"{name_or_path}.yaml"
     if not path.is_file():
-        available = ", ".join(p.stem for p in sorted(prompts_dir().glob("*.yaml"))) or "none"
+        available = ", ".join(list_prompts(archived=True)) or "none"
         raise PromptError(
             f"prompt {name_or_path!r} not found (looked for {path}); available: {available}"
         )
@@ -249,8 +251,10 @@ def load_prompt(name_or_path: str | None = None) -> PromptTemplate:
     return template
 
 
-def list_prompts() -> list[str]:
-    return [p.stem for p in sorted(prompts_dir().glob("*.yaml"))]
+def list_prompts(archived: bool = False) -> list[str]:
+    """The current prompts (prompts/*.yaml); with ``archived``, then those of prompts/archive/."""
+    folders = [prompts_dir(), prompts_dir() / "archive"] if archived else [prompts_dir()]
+    return [p.stem for folder in folders for p in sorted(folder.glob("*.yaml"))]
 
 
 @functools.lru_cache(maxsize=64)
