@@ -29,7 +29,7 @@ def questions(answer: Any, prompt: str = "claims-v7") -> tuple[Extraction, list[
         requests.append(kwargs)
         return answer(kwargs)
 
-    extractor = build_extractor(fake_model("questions", create), prompt=prompt)
+    extractor = build_extractor(fake_model("questions", create), prompt=prompt, judge="rules")
     return extractor.extract(Article(id="t", text=APPOSITIONS)), requests
 
 
@@ -155,7 +155,7 @@ def test_claims_v11_asks_once_per_speaker_and_paragraph() -> None:
             return completion(json.dumps({"about": "the timetable", "stance": "against"}))
         return completion(json.dumps({"about": "cut sailings"}))
 
-    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11")
+    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11", judge="rules")
     result = extractor.extract(Article(id="t", text=FERRY))
     by_quote = {c.quote: c for c in result.claims}
 
@@ -181,7 +181,7 @@ def test_claims_v11_a_failed_question_keeps_the_rules_reading_of_its_candidates(
             return completion("not json")  # every try, re-asks included
         return completion(json.dumps({"about": "cut sailings"}))
 
-    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11")
+    extractor = build_extractor(fake_model("questions", create), prompt="claims-v11", judge="rules")
     result = extractor.extract(Article(id="t", text=FERRY))
     reference = rules(FERRY)
 

@@ -144,7 +144,7 @@ def pointer(text: str, answer: Any) -> tuple[Extraction, list[dict[str, Any]]]:
         requests.append(kwargs)
         return answer(kwargs)
 
-    extractor = build_extractor(fake_model("pointer", create), prompt="claims-v5")
+    extractor = build_extractor(fake_model("pointer", create), prompt="claims-v5", judge="rules")
     return extractor.extract(Article(id="t", text=text)), requests
 
 

@@ -72,8 +72,8 @@ JudgeOption = Annotated[
     typer.Option(
         help="Who decides claim types, denial links and stances of the claims code finds: "
         "learned (heads trained on evals/gold/train, no model; the default), model (the "
-        "endpoint, asked by pointer in one call per article), rules (the hand rules; the "
-        "default of --reader rules)"
+        "endpoint picks among numbered claims and phrases, one call per article), rules "
+        "(the hand rules; the default of --reader rules)"
     ),
 ]
 

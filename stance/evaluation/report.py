@@ -216,7 +216,7 @@ def to_terminal(report: EvalReport) -> str:
     for name in report.headline:
         interval = report.metrics.get(name)
         people = report.ceilings.get(name)
-        beside = f"  (people: {people:.2f})" if people is not None else ""
+        beside = f"  (labellers agree: {people:.2f})" if people is not None else ""
         lines.append(f"  {name:<{width}}  {interval.text() if interval else 'n/a'}{beside}")
     failed = sum(a.failed is not None for a in report.articles)
     lines.append(
