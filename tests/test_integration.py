@@ -71,7 +71,10 @@ def test_embedded_model_through_the_python_api() -> None:
     # STANCE_TEST_SEED (and STANCE_LLAMA_THREADS) change the arithmetic: these assertions
     # must hold whatever the model then answers.
     seed = int(os.environ.get("STANCE_TEST_SEED", "0"))
-    extractor = build_extractor(f"local:{model_path()}", options=ClientOptions(seed=seed))
+    # the rules judge: the model is asked what each claim is about (claims@11's questions)
+    extractor = build_extractor(
+        f"local:{model_path()}", options=ClientOptions(seed=seed), judge="rules"
+    )
     extraction = extractor.extract(Article(id="sardines", text=ARTICLE))
 
     assert_grounded(extraction)
@@ -178,7 +181,9 @@ class CliRun:
         return record
 
 
-def stance_extract(server: Server, article: Path, output: Path, cache_dir: Path) -> CliRun:
+def stance_extract(
+    server: Server, article: Path, output: Path, cache_dir: Path, judge: str = "rules"
+) -> CliRun:
     """``stance extract`` as a user runs it, with no API key in the environment."""
     env = {
         k: v
@@ -189,7 +194,7 @@ def stance_extract(server: Server, article: Path, output: Path, cache_dir: Path)
     command = [
         str(Path(sys.executable).with_name("stance")), "extract", str(article),
         "-o", str(output),
-        "--model", "openai:qwen", "--base-url", server.base_url,
+        "--model", "openai:qwen", "--base-url", server.base_url, "--judge", judge,
     ]  # fmt: skip
     result = subprocess.run(
         command,
@@ -247,3 +252,40 @@ def test_rerun_is_served_from_the_cache(server: Server, first_run: CliRun, workd
     assert len(server.chat_statuses()) == requests_before  # the server saw nothing
     assert record.provenance.latency_s < 2.0
     assert [(c.quote, c.span) for c in record.claims] == [(c.quote, c.span) for c in first.claims]
+
+
+def assert_judged_by_pointer(record: Extraction) -> None:
+    """What a model judging by pointer can and cannot change, whatever it answers: the
+    speakers and spans stay code's, every link names a claim of the record, and every
+    stance target is words of the article or an actor's name."""
+    assert_grounded(record)
+    names = {a.id: a.name for a in record.actors}
+    boats = next(c for c in record.claims if "Our boats" in c.quote)
+    assert names[boats.claimer] == "Daniel Robles"
+    for stance in record.stances:
+        assert stance.target in record.text or stance.target in names.values(), stance
+    assert record.provenance.judge["judge"] == "model"
+
+
+def test_the_embedded_model_judges_by_pointer_in_one_call() -> None:
+    from stance.api import build_extractor
+
+    extractor = build_extractor(f"local:{model_path()}", judge="model")
+    record = extractor.extract(Article(id="sardines", text=ARTICLE))
+
+    assert record.errors == []
+    assert record.provenance.usage.calls == 1  # one call for the whole article
+    assert_judged_by_pointer(record)
+
+
+def test_a_model_behind_the_loopback_server_judges_by_pointer(
+    server: Server, workdir: Path
+) -> None:
+    run = stance_extract(
+        server, workdir / "sardines.txt", workdir / "judged.jsonl", workdir, judge="model"
+    )
+    record = run.record()
+
+    assert run.result.returncode == 0, run.result.stderr
+    assert record.provenance.usage.calls + record.provenance.usage.cached_calls >= 1
+    assert_judged_by_pointer(record)

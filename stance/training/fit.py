@@ -162,6 +162,12 @@ def _ranker(
     """A pairwise head whose pick per group is cross-validated for C and threshold."""
     data = _grouped(groups)
     article_of = [groups[g][0] for g in data.groups]
+    if len(set(article_of)) < 2 or len(set(data.labels)) < 2:
+        # too few labelled articles to cross-validate (or to learn): a head that scores every
+        # candidate alike, so its pick is never taken above the default threshold
+        report[name] = {"groups": len(groups), "examples": len(data.labels), "cv": "too few"}
+        head = LinearHead(name, ("False", "True"), (), np.zeros((1, 0)), np.array([-10.0]))
+        return head, 0.5
     held_probs: dict[float, list[np.ndarray]] = {c: [np.zeros(0)] * len(groups) for c in C_GRID}
     for train, held in _folds(article_of):
         held_groups = sorted({data.groups[i] for i in held})
