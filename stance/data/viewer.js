@@ -156,10 +156,10 @@ function drawNetwork(a, colours) {
     names.has(r.source) && names.has(r.target) && r.source !== r.target);
   if (!edges.length) return null;
   const ids = [...new Set(edges.flatMap(r => [r.source, r.target]))];
-  const W = 420, H = 250, R = 11;
+  const W = 420, H = 260, R = 11;
   const at = new Map(ids.map((id, i) => {
     const angle = Math.PI + 2 * Math.PI * i / ids.length;  // the first actor on the left
-    return [id, [W / 2 + 140 * Math.cos(angle), 112 + 80 * Math.sin(angle)]];
+    return [id, [W / 2 + 145 * Math.cos(angle), 128 + 92 * Math.sin(angle)]];
   }));
   const box = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", id: "network-graph"});
   box.appendChild(svg("defs", {}, ...RELATIONS.map(rel => svg("marker", {
@@ -196,7 +196,7 @@ function drawNetwork(a, colours) {
     box.appendChild(svg("g", {class: "node", "data-actor": id},
       svg("title", {}, name),
       svg("circle", {cx: x, cy: y, r: R, fill: colours.get(id) || "#ddd"}),
-      svg("text", {x: x, y: y + R + 14, "text-anchor": "middle"},
+      svg("text", {x: x, y: y < 100 ? y - R - 6 : y + R + 14, "text-anchor": "middle"},
         name.length > 24 ? name.slice(0, 23) + "…" : name)));
   }
   return el("section", {id: "network"},
