@@ -14,6 +14,7 @@ from evalkit import TEXT, as_extraction, port_gold
 
 from stance.api import build_extractor
 from stance.evaluation.article_scoring import score_article
+from stance.evaluation.ceiling import human_ceiling
 from stance.evaluation.dataset_scoring import score_dataset
 from stance.evaluation.gate import baseline_drops
 from stance.evaluation.gold import GoldActor, GoldArticle
@@ -250,3 +251,14 @@ def test_only_accusations_denials_and_demands_make_gold_edges() -> None:
     gold.actors.append(GoldActor(id="a3", name="Reef Trust"))
     gold.claims[3].target_actor = "a3"  # the commitment, aimed at an actor: still no edge
     assert relation_counts(predicted(gold, ("a1", ACCUSES, "a2")), gold) == (1, 1, 2, 1)
+
+
+def test_the_human_ceiling_scores_relations_as_a_reader_is_scored() -> None:
+    """A second labeller who aims Deepco's denial at someone else agrees on one edge of two."""
+    gold = labelled_port()
+    other = labelled_port()
+    other.actors.append(GoldActor(id="a3", name="Reef Trust"))
+    other.claims[2].target_actor = "a3"
+    assert human_ceiling([(gold, gold)])["relation_f1"] == 1.0
+    assert human_ceiling([(gold, other)])["relation_f1"] == 0.5
+    assert human_ceiling([(port_gold(), port_gold())])["relation_f1"] is None  # unlabelled
