@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "REJECTED_NOT_FOUND",
+    "RELATION_OF",
     "SCHEMA_VERSION",
     "Actor",
     "ActorKind",
@@ -32,6 +33,8 @@ __all__ = [
     "PromptInfo",
     "Provenance",
     "Rejected",
+    "Relation",
+    "RelationType",
     "SegmentError",
     "Span",
     "Stance",
@@ -44,6 +47,9 @@ __all__ = [
 # Records of 1.0 read as they are: the new fields default to None.
 # 1.2: provenance gains judge (which decider judged type, links and stances, and the
 # version and training-data hash of its heads). Records of 1.1 read with judge empty.
+# Also 1.2: claims gain target_actor (whom an accusation, denial or demand is aimed at) and
+# the record gains relations (who accuses, denies and demands of whom), both found by code;
+# records written before read with none.
 SCHEMA_VERSION = "1.2"
 
 
@@ -65,6 +71,22 @@ class ClaimType(str, Enum):
     DEMAND = "demand"
     PREDICTION = "prediction"
     OPINION = "opinion"
+
+
+class RelationType(str, Enum):
+    """What one actor does to another in a claim: the edges of the actor network."""
+
+    ACCUSES = "accuses"
+    DENIES = "denies"
+    DEMANDS = "demands"
+
+
+# The claim types aimed at an actor, and the edge each draws in the actor-to-actor table.
+RELATION_OF = {
+    ClaimType.ACCUSATION: RelationType.ACCUSES,
+    ClaimType.DENIAL: RelationType.DENIES,
+    ClaimType.DEMAND: RelationType.DEMANDS,
+}
 
 
 class Attribution(str, Enum):
@@ -146,6 +168,11 @@ class Claim(_Model):
     topic: str = ""
     hedged: bool = False
     denies: str | None = Field(default=None, description="Id of the claim this denial rejects")
+    target_actor: str | None = Field(
+        default=None,
+        description="Actor id an accusation accuses, a denial answers (the speaker of the "
+        "claim it denies) or a demand asks; None when not an actor of the article (1.2)",
+    )
     segment: int = Field(ge=0, description="Index of the segment the claim was read from")
 
 
@@ -154,6 +181,16 @@ class Stance(_Model):
     target: str
     polarity: Polarity
     evidence: list[str] = Field(description="Claim ids supporting the stance")
+
+
+class Relation(_Model):
+    """One actor accusing, denying or demanding of another, with the claims that show it:
+    a row of the actor-to-actor table, derived by code from the claims' target actors."""
+
+    source: str = Field(description="Actor id of who accuses, denies or demands")
+    relation: RelationType
+    target: str = Field(description="Actor id of whom")
+    evidence: list[str] = Field(description="Claim ids, in text order")
 
 
 # The reason a Rejected item starts with when its quote could not be found in the text:
@@ -267,6 +304,9 @@ class Extraction(_Model):
     actors: list[Actor] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     stances: list[Stance] = Field(default_factory=list)
+    relations: list[Relation] = Field(
+        default_factory=list, description="Who accuses, denies and demands of whom (1.2)"
+    )
     rejected: list[Rejected] = Field(default_factory=list)
     errors: list[SegmentError] = Field(default_factory=list)
     segments: int = 0

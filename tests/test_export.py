@@ -32,7 +32,7 @@ from stance.evaluation.dataset_scoring import score_dataset
 from stance.schema import ErrorRecord, Extraction, OutputRecord, Span, parse_record
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = ["articles", "actors", "claims", "stances", "denial_links"]
+TABLES = ["articles", "actors", "claims", "stances", "denial_links", "relations"]
 
 
 EXAMPLE_PAGE = ROOT / "docs" / "how-to" / "python-api.md"
@@ -162,8 +162,10 @@ def test_csv_export_writes_a_file_per_table_and_names_each(
         "claims": sum(len(r.claims) for r in done),
         "stances": sum(len(r.stances) for r in done),
         "denial_links": sum(c.denies is not None for r in done for c in r.claims),
+        "relations": sum(len(r.relations) for r in done),
     }
     assert sizes["claims"] > 100 and sizes["denial_links"] > 5  # the gold set has both
+    assert sizes["relations"] > 5  # and accusations, denials, demands aimed at an actor
     assert result.stdout == ""
     assert result.stderr == "".join(
         f"wrote {out / name}.csv: {n} rows\n" for name, n in sizes.items()
@@ -211,6 +213,38 @@ def test_parquet_tables_equal_the_jsonl_records(with_failure: Path, tmp_path: Pa
     assert [(row["actor_id"], row["name"], row["n_mentions"]) for row in actors] == [
         (a.id, a.name, len(a.mentions)) for r in done for a in r.actors
     ]
+
+
+def test_relations_table_is_the_actor_network_of_the_records(
+    with_failure: Path, tmp_path: Path
+) -> None:
+    """Who accuses, denies and demands of whom, as the records say, with names beside ids,
+    in CSV and parquet alike; each row's claims are that speaker's, aimed at that actor."""
+    import pyarrow.parquet as pq
+
+    for fmt in ("csv", "parquet"):
+        assert invoke("export", str(with_failure), str(tmp_path), "--to", fmt).exit_code == 0
+    done = extractions(with_failure)
+    expected = [
+        (r.article_id, x.source, r.actor(x.source).name, x.relation.value, x.target,
+         r.actor(x.target).name, " ".join(x.evidence))
+        for r in done
+        for x in r.relations
+    ]  # fmt: skip
+    columns = ("article_id", "source_id", "source_name", "relation", "target_id", "target_name",
+               "claim_ids")  # fmt: skip
+    rows = read_csv(tmp_path / "relations.csv")
+    assert [tuple(row[c] for c in columns) for row in rows] == expected
+    parquet = pq.read_table(tmp_path / "relations.parquet").to_pylist()
+    assert [tuple(row[c] for c in columns) for row in parquet] == expected
+    assert {row["relation"] for row in rows} == {"accuses", "denies", "demands"}
+    claims = {(r.article_id, c.id): c for r in done for c in r.claims}
+    for row in rows:
+        for claim_id in row["claim_ids"].split():
+            claim = claims[(row["article_id"], claim_id)]
+            assert (claim.claimer, claim.target_actor) == (row["source_id"], row["target_id"])
+    aimed = [row for row in read_csv(tmp_path / "claims.csv") if row["target_actor_id"]]
+    assert len(aimed) == sum(len(row["claim_ids"].split()) for row in rows)
 
 
 def test_a_failed_article_is_a_row_of_articles(with_failure: Path, tmp_path: Path) -> None:

@@ -182,3 +182,63 @@ def test_redacted_page_keeps_the_structure_and_none_of_the_words(
     assert {m.text.replace(" ", "").strip("▒,") for m in marks} == {""}
     panels = browser.find_elements("css selector", "#actors .actor h3")
     assert [p.text.split(" (")[0] for p in panels] == ["Rena Holt", "Ivo Marsh"]  # names kept
+
+
+def test_actor_network_draws_one_arrow_per_relation(browser: Any, tmp_path: Path) -> None:
+    """Who accuses, denies and demands of whom, drawn from the record's own table; an arrow
+    lights up its claims, and an article with no such claims draws no network."""
+    from test_relations import HARBOUR_ROW
+
+    from stance.api import build_extractor
+    from stance.schema import Article
+
+    extractor = build_extractor(prompt="rules-v1", judge="rules")
+    record = extractor.extract(Article(id="harbour-row", text=HARBOUR_ROW))
+    calm = extractor.extract(Article(id="calm", text='Calm\n\n"All is well," Ida Lund said.\n'))
+    assert len(record.relations) >= 3 and calm.relations == []
+    page = write([record, calm], tmp_path / "network.html")
+    assert console_errors(open_page(browser, page)) == []
+
+    drawn = browser.find_elements("css selector", "#network svg g.edge")
+    got = [
+        (e.get_attribute("data-source"), e.get_attribute("data-relation"),
+         e.get_attribute("data-target"))
+        for e in drawn
+    ]  # fmt: skip
+    assert got == [(r.source, r.relation.value, r.target) for r in record.relations]
+    labels = [e.find_element("css selector", "text").text for e in drawn]
+    assert labels == [r.relation.value for r in record.relations]
+    for edge in drawn:  # every arrow has its head, and ends near the node it points at
+        path = edge.find_element("css selector", "path")
+        assert (
+            path.get_attribute("marker-end") == f"url(#arrow-{edge.get_attribute('data-relation')})"
+        )
+    nodes = {
+        n.get_attribute("data-actor"): n.find_element("css selector", "text").text
+        for n in browser.find_elements("css selector", "#network g.node")
+    }
+    names = {a.id: a.name for a in record.actors}
+    assert nodes == {i: names[i] for r in record.relations for i in (r.source, r.target)}
+    ends = browser.execute_script(
+        "return [...document.querySelectorAll('#network g.edge path')].map(p => {"
+        "  const at = p.getPointAtLength(p.getTotalLength()); return [at.x, at.y]; });"
+    )
+    centres = browser.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#network g.node')].map(n =>"
+        "  [n.dataset.actor, [+n.querySelector('circle').getAttribute('cx'),"
+        "   +n.querySelector('circle').getAttribute('cy')]]));"
+    )
+    for (x, y), r in zip(ends, record.relations, strict=True):
+        to, other = centres[r.target], centres[r.source]
+        assert ((x - to[0]) ** 2 + (y - to[1]) ** 2) ** 0.5 < 20  # at the target's circle
+        assert ((x - other[0]) ** 2 + (y - other[1]) ** 2) ** 0.5 > 40  # not at the source's
+
+    accusation = next(r for r in record.relations if r.relation.value == "accuses")
+    index = record.relations.index(accusation)
+    drawn[index].find_element("css selector", "text").click()  # its label, on the arrow
+    lit = {e.get_attribute("data-claim") for e in browser.find_elements("css selector", ".lit")}
+    assert lit == set(accusation.evidence)
+    screenshot_is_not_blank(browser, tmp_path / "network.png")
+
+    browser.find_elements("css selector", "#list li")[1].click()
+    assert browser.find_elements("css selector", "#network") == []

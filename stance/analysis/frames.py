@@ -25,8 +25,8 @@ _DTYPES: dict[Kind, str] = {"str": "string", "int": "Int64", "float": "Float64",
 class Frames(Mapping[str, Any]):
     """DataFrames by table name: ``f["claims"]`` or ``f.claims``; ``list(f)`` names them.
 
-    Extract output gives articles, actors, claims, stances and denial_links; an eval report
-    gives articles and matches.
+    Extract output gives articles, actors, claims, stances, denial_links and relations; an
+    eval report gives articles and matches.
     """
 
     def __init__(self, tables: Mapping[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""The tables of a `stance extract` output: articles, actors, claims, stances, denial links.
+"""The tables of a `stance extract` output: articles, actors, claims, stances, denial links,
+relations (who accuses, denies and demands of whom: the actor network as an edge list).
 
 One row per item, keyed by article id (and the item's own id), so the tables join the way
 the records nest. A failed article (an error record) is a row of ``articles`` with its error,
@@ -17,6 +18,7 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "CLAIM_COLUMNS",
     "DENIAL_LINK_COLUMNS",
+    "RELATION_COLUMNS",
     "STANCE_COLUMNS",
     "record_tables",
 ]
@@ -78,6 +80,7 @@ CLAIM_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("target", "str"),
     ("topic", "str"),
     ("denies", "str"),
+    ("target_actor_id", "str"),  # whom an accusation, denial or demand is aimed at
     ("segment", "int"),
 )
 STANCE_COLUMNS: tuple[tuple[str, Kind], ...] = (
@@ -100,14 +103,25 @@ DENIAL_LINK_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("denied_quote", "str"),
 )
 
+RELATION_COLUMNS: tuple[tuple[str, Kind], ...] = (
+    ("article_id", "str"),
+    ("source_id", "str"),
+    ("source_name", "str"),
+    ("relation", "str"),  # accuses | denies | demands
+    ("target_id", "str"),
+    ("target_name", "str"),
+    ("claim_ids", "str"),  # the evidence, space-separated
+)
+
 
 def record_tables(records: Sequence[OutputRecord]) -> dict[str, Table]:
-    """The five tables of these records, in the order the records came."""
+    """The six tables of these records, in the order the records came."""
     articles: list[dict[str, Cell]] = []
     actors: list[dict[str, Cell]] = []
     claims: list[dict[str, Cell]] = []
     stances: list[dict[str, Cell]] = []
     links: list[dict[str, Cell]] = []
+    relations: list[dict[str, Cell]] = []
     for record in records:
         if isinstance(record, ErrorRecord):
             articles.append(_failed_row(record))
@@ -140,12 +154,25 @@ def record_tables(records: Sequence[OutputRecord]) -> dict[str, Table]:
                 }
             )
         links.extend(_denial_links(record, names))
+        relations.extend(
+            {
+                "article_id": aid,
+                "source_id": r.source,
+                "source_name": names.get(r.source),
+                "relation": r.relation.value,
+                "target_id": r.target,
+                "target_name": names.get(r.target),
+                "claim_ids": " ".join(r.evidence),
+            }
+            for r in record.relations
+        )
     return {
         "articles": make_table("articles", ARTICLE_COLUMNS, articles),
         "actors": make_table("actors", ACTOR_COLUMNS, actors),
         "claims": make_table("claims", CLAIM_COLUMNS, claims),
         "stances": make_table("stances", STANCE_COLUMNS, stances),
         "denial_links": make_table("denial_links", DENIAL_LINK_COLUMNS, links),
+        "relations": make_table("relations", RELATION_COLUMNS, relations),
     }
 
 
@@ -230,6 +257,7 @@ def _claim_row(record: Extraction, c: Claim, claimer_name: str | None) -> dict[s
         "target": c.target or None,
         "topic": c.topic or None,
         "denies": c.denies,
+        "target_actor_id": c.target_actor,
         "segment": c.segment,
     }
 

@@ -61,7 +61,7 @@ def load_source(src: str) -> Source:
 
 
 def read_tables(src: str) -> dict[str, Table]:
-    """The tables of a source: five for extract records, two for an eval report."""
+    """The tables of a source: six for extract records, two for an eval report."""
     source = load_source(src)
     if isinstance(source, EvalReport):
         return report_tables(source)

@@ -30,9 +30,9 @@ def export_command(
         ),
     ] = "csv",
 ) -> None:
-    """Write tidy tables, one file per table: articles, actors, claims, stances and
-    denial_links from extract output; articles (per-article metrics) and matches (each
-    claim's outcome) from an eval report."""
+    """Write tidy tables, one file per table: articles, actors, claims, stances,
+    denial_links and relations (who accuses, denies and demands of whom) from extract output;
+    articles (per-article metrics) and matches (each claim's outcome) from an eval report."""
     from stance.analysis.sources import read_tables
     from stance.analysis.writers import FORMATS, write_tables
 

@@ -136,6 +136,74 @@ function drawActors(a, colours) {
   return panel;
 }
 
+// The actor network: who accuses, denies and demands of whom. Inline SVG drawn here, so the
+// page needs nothing from outside; names go in with textContent like every other text.
+const SVG = "http://www.w3.org/2000/svg";
+const RELATIONS = ["accuses", "denies", "demands"];
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const child of children) {
+    node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+function drawNetwork(a, colours) {
+  const names = new Map(a.actors.map(x => [x.id, x.name]));
+  const edges = (a.relations || []).filter(r =>
+    names.has(r.source) && names.has(r.target) && r.source !== r.target);
+  if (!edges.length) return null;
+  const ids = [...new Set(edges.flatMap(r => [r.source, r.target]))];
+  const W = 420, H = 260, R = 11;
+  const at = new Map(ids.map((id, i) => {
+    const angle = Math.PI + 2 * Math.PI * i / ids.length;  // the first actor on the left
+    return [id, [W / 2 + 145 * Math.cos(angle), 128 + 92 * Math.sin(angle)]];
+  }));
+  const box = svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", id: "network-graph"});
+  box.appendChild(svg("defs", {}, ...RELATIONS.map(rel => svg("marker", {
+    id: `arrow-${rel}`, class: `rel-${rel}`, viewBox: "0 0 10 10", refX: "10", refY: "5",
+    markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse"},
+    svg("path", {d: "M0,0 L10,5 L0,10 z"})))));
+  const seen = new Map();  // source>target -> edges drawn so far: each next one bends more
+  for (const r of edges) {
+    const pair = r.source + ">" + r.target, k = seen.get(pair) || 0;
+    seen.set(pair, k + 1);
+    const [sx, sy] = at.get(r.source), [ex, ey] = at.get(r.target);
+    const len = Math.hypot(ex - sx, ey - sy) || 1;
+    const bend = 2 * (22 + 24 * k);  // to the left of the direction: A->B and B->A part
+    const cx = (sx + ex) / 2 - (ey - sy) / len * bend, cy = (sy + ey) / 2 + (ex - sx) / len * bend;
+    const trim = (px, py, qx, qy, by) => {
+      const d = Math.hypot(qx - px, qy - py) || 1;
+      return [px + (qx - px) / d * by, py + (qy - py) / d * by];
+    };
+    const [x1, y1] = trim(sx, sy, cx, cy, R + 2), [x2, y2] = trim(ex, ey, cx, cy, R + 3);
+    const mx = (x1 + 2 * cx + x2) / 4, my = (y1 + 2 * cy + y2) / 4;
+    const label = r.relation + (r.evidence.length > 1 ? ` ×${r.evidence.length}` : "");
+    const edge = svg("g", {class: `edge rel-${r.relation}`, "data-source": r.source,
+      "data-target": r.target, "data-relation": r.relation},
+      svg("title", {}, `${names.get(r.source)} ${r.relation} ${names.get(r.target)}: ` +
+        r.evidence.join(", ")),
+      svg("path", {d: `M${x1},${y1} Q${cx},${cy} ${x2},${y2}`,
+        "marker-end": `url(#arrow-${r.relation})`}),
+      svg("text", {x: mx, y: my, "text-anchor": "middle", class: "label"}, label));
+    edge.addEventListener("click", () => lightAll(r.evidence));
+    box.appendChild(edge);
+  }
+  for (const id of ids) {
+    const [x, y] = at.get(id), name = names.get(id);
+    box.appendChild(svg("g", {class: "node", "data-actor": id},
+      svg("title", {}, name),
+      svg("circle", {cx: x, cy: y, r: R, fill: colours.get(id) || "#ddd"}),
+      svg("text", {x: x, y: y < 100 ? y - R - 6 : y + R + 14, "text-anchor": "middle"},
+        name.length > 24 ? name.slice(0, 23) + "…" : name)));
+  }
+  return el("section", {id: "network"},
+    el("h3", {}, "Who accuses, denies and demands of whom"), box,
+    el("p", {class: "muted"}, "Found by code from the claims; click an arrow for its claims."));
+}
+
 function drawApart(a) {
   const parts = [];
   if (a.rejected.length) {
@@ -171,7 +239,8 @@ function show(i) {
         el("span", {class: "mono", title: p.hash}, p.hash.slice(0, 12)),
         ` · schema ${p.schema} · stance ${p.stance} · ${p.calls} model calls, ${p.cached} ` +
         `cached, ${p.tokens} tokens · ${p.created}` + (a.source ? ` · ${a.source}` : "")),
-      el("div", {class: "grid"}, drawText(a, colours), drawActors(a, colours)),
+      el("div", {class: "grid"}, drawText(a, colours),
+        el("div", {class: "side"}, drawNetwork(a, colours), drawActors(a, colours))),
       ...drawApart(a));
   }
   drawList();
@@ -187,13 +256,18 @@ function light(id) {
   const c = a.claims.find(x => x.id === id);
   if (c && c.denies) linked.add(c.denies);
   a.claims.filter(x => x.denies === id).forEach(x => linked.add(x.id));
+  lightAll([...linked], c && c.denies ? c.denies : id);
+}
+
+function lightAll(ids, scrollTo) {
+  // These claims light up, in the text and in their actors' panels; one is scrolled to.
   document.querySelectorAll(".lit").forEach(n => n.classList.remove("lit"));
-  for (const claim of linked) {
+  for (const claim of ids) {
     document.querySelectorAll(`[data-claim="${CSS.escape(claim)}"]`)
       .forEach(n => n.classList.add("lit"));
   }
-  const target = c && c.denies ? c.denies : id;
-  const mark = document.querySelector(`mark[data-claim="${CSS.escape(target)}"]`);
+  const first = scrollTo || ids[0];
+  const mark = first && document.querySelector(`mark[data-claim="${CSS.escape(first)}"]`);
   if (mark) mark.scrollIntoView({block: "nearest"});
 }
 

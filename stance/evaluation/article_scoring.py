@@ -8,7 +8,9 @@ What is matched, stated once so reports can say it:
   (case, accents, a leading "the" and possessive "'s" ignored); under ``overlap``, when they
   share a word;
 - stances pair one-to-one when holders match, polarities are equal and the targets are similar
-  (rapidfuzz token-set ratio >= 60 against the gold target or the topics of its evidence).
+  (rapidfuzz token-set ratio >= 60 against the gold target or the topics of its evidence);
+- relations (who accuses, denies, demands of whom) when both actors and the relation agree,
+  in articles labelled with target actors only (``relation_scoring``).
 Counts, not ratios, are kept per article so that micro averages and bootstrap resamples are sums.
 """
 
@@ -22,6 +24,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from stance.evaluation.gold import GoldActor, GoldArticle, GoldClaim, SourceKind
+from stance.evaluation.relation_scoring import score_relations
 from stance.schema import REJECTED_NOT_FOUND, Actor, ActorKind, Claim, ClaimType, Extraction
 
 __all__ = [
@@ -229,6 +232,10 @@ class _Scorer:
         self.links()
         self.stances()
         self.grounding()
+        found = score_relations(self.pred, self.gold, self.same_actor)  # relation_scoring
+        for name, value in found.counts.items():
+            self.score.add(name, value)
+        self.score.errors += [ErrorItem(*e) for e in found.errors]
         return self.score
 
     def actors(self) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from stance.evaluation.article_scoring import score_article
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.metrics import count_matrix, micro
+from stance.reading.relations import derive_relations
 from stance.schema import (
     Actor,
     ActorKind,
@@ -43,6 +44,7 @@ CEILING_METRICS = (
     "denial_f1",
     "denial_link_accuracy",
     "stance_f1",
+    "relation_f1",
 )
 
 
@@ -67,6 +69,7 @@ def as_record(article: GoldArticle) -> Extraction:
             topic=c.topic,
             hedged=bool(c.hedged),
             denies=c.denies,
+            target_actor=c.target_actor,
             segment=0,
         )
         for c in article.claims
@@ -87,6 +90,7 @@ def as_record(article: GoldArticle) -> Extraction:
         actors=actors,
         claims=claims,
         stances=stances,
+        relations=derive_relations(claims),
         provenance=provenance,
     )
 

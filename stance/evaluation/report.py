@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from stance.evaluation.metrics import HEADLINE
+from stance.evaluation.metrics import BESIDE, HEADLINE
 from stance.schema import PromptInfo, Usage
 
 __all__ = [
@@ -148,6 +148,14 @@ PER_ARTICLE = (
 )
 
 
+def _beside(report: EvalReport) -> list[str]:
+    """The metrics shown after the headline but never gated (``metrics.BESIDE``), where the
+    run defines them: relation F1 needs articles labelled with target actors."""
+    return [
+        name for name in BESIDE if name not in report.headline and report.value(name) is not None
+    ]
+
+
 def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
     """A human-readable report: manifest, headline table, per-article table, error listing."""
     m = report.manifest
@@ -169,7 +177,7 @@ def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
         "| metric | micro [95% CI] | macro [95% CI] |",
         "|---|---|---|",
     ]
-    for name in report.headline:
+    for name in [*report.headline, *_beside(report)]:
         micro = report.metrics.get(name)
         macro = report.macro.get(name)
         lines.append(
@@ -208,12 +216,13 @@ def to_markdown(report: EvalReport, max_errors: int = 12) -> str:
 def to_terminal(report: EvalReport) -> str:
     """The headline block a user reads first: metric, micro value and interval."""
     m = report.manifest
-    width = max(len(n) for n in report.headline)
+    shown = [*report.headline, *_beside(report)]
+    width = max(len(n) for n in shown)
     lines = [
         f"{m.dataset}: {m.articles} articles, model {m.model}, "
         f"prompt {m.prompt.name if m.prompt else '-'}"
     ]
-    for name in report.headline:
+    for name in shown:
         interval = report.metrics.get(name)
         people = report.ceilings.get(name)
         beside = f"  (labellers agree: {people:.2f})" if people is not None else ""

@@ -13,6 +13,7 @@ from stance.reading.actors import ActorRegistry
 from stance.reading.claim_rules import speaker_named_first
 from stance.reading.denial_links import link_denials
 from stance.reading.merge import Draft, deduplicate
+from stance.reading.relations import derive_relations, target_keys
 from stance.reading.segments import Segment, is_headline
 from stance.reading.speakers import attributed_key, is_attributed
 from stance.reading.stances import derive_stances
@@ -90,11 +91,17 @@ def assemble(
         kept.append(_with_names(draft, registry))
     merged = deduplicate([d for d in kept if not d.marker])
     markers = [d for d in kept if d.marker and not _overlaps_any(d, merged)]
-    actors, ids = registry.build(article.text, [d.claimer_key for d in merged])
     for number, draft in enumerate(merged, start=1):
         draft.claim.id = f"c{number}"
-        draft.claim.claimer = ids[draft.claimer_key]
     link_denials(merged + markers)
+    # whom each accusation, denial and demand is aimed at: an actor of the record too, after
+    # the speakers (so their ids stay a1.. in order of first claim)
+    targets = target_keys(merged, registry, article.text)
+    keys = [d.claimer_key for d in merged] + [k for k in targets if k is not None]
+    actors, ids = registry.build(article.text, keys)
+    for draft, target in zip(merged, targets, strict=True):
+        draft.claim.claimer = ids[draft.claimer_key]
+        draft.claim.target_actor = ids[target] if target is not None else None
     rejected += [_set_aside(marker, registry) for marker in markers]
     return Extraction(
         article_id=article.id,
@@ -104,6 +111,7 @@ def assemble(
         actors=actors,
         claims=[d.claim for d in merged],
         stances=derive_stances(merged),
+        relations=derive_relations([d.claim for d in merged]),
         rejected=rejected,
         errors=errors,
         provenance=provenance,

@@ -4,7 +4,9 @@ People judge an extraction by looking at it. The page shows an index (search, fi
 actor, claim type and topic) and one article at a time: its text with every claim's quote
 highlighted in its actor's colour, a panel per actor with claims, stances and denials,
 rejected items apart with their reasons, and the provenance (model, prompt and its hash).
-Clicking a denial lights up the claim it denies, and the other way round.
+Clicking a denial lights up the claim it denies, and the other way round. Above the panels,
+who accuses, denies and demands of whom is drawn as a small network (inline SVG, drawn by
+the page's own script: the file works offline); clicking an arrow lights up its claims.
 
 The records go into the page as JSON and the page's script draws only the article being
 looked at, so 1,000 articles stay responsive. The script is written in the style of the
@@ -106,8 +108,18 @@ def _extraction_data(record: Extraction) -> dict[str, Any]:
                 "topic": c.topic,
                 "target": c.target,
                 "proposition": c.proposition,
+                "target_actor": c.target_actor,
             }
             for c in record.claims
+        ],
+        "relations": [
+            {
+                "source": r.source,
+                "relation": r.relation.value,
+                "target": r.target,
+                "evidence": r.evidence,
+            }
+            for r in record.relations
         ],
         "stances": [
             {
