@@ -9,9 +9,10 @@
 #   make test      ruff, mypy, every test (the slow real-model and headless-browser ones
 #                  included), then the eval gate
 #   make browser   install Debian's chromium and chromium-driver when absent (root + apt-get)
-#   make eval-gate score the gold set from the default reader's recorded responses (beside the
-#                  previous default's) and with the rules reader, report gold/test, gate the
-#                  rules reader on PolNeAR train; fail on a drop or a floor
+#   make eval-gate score the gold set with the default reader (learned judge, no model call)
+#                  beside the previous default's recorded responses and the rules reader, report
+#                  dev2 and the held-out gold/test and gold/test2, gate the rules reader on
+#                  PolNeAR train; fail on a drop or a floor
 #   make train     rebuild the learned judge's heads from evals/gold/train (fixed seeds; the
 #                  same data gives the same bytes) and print their cross-validated figures
 #   make lint      ruff check, ruff format --check, mypy, import contracts, the generated reference
@@ -36,7 +37,10 @@ export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 # The CI gate: offline replay of the default reader's recorded responses on the gold set
 # (evals/recordings/gold.jsonl: no model runs), compared with the recorded run's report.
 # Floors sit below the recorded figures; --max-drop catches small losses.
-GATE_FLOORS ?= claim_f1=0.7,attribution_f1=0.65,type_accuracy=0.5,stance_f1=0.25,grounding_rate=0.99
+# The stance floor sits lower than the previous default's (0.25): stance targets are now
+# noun phrases of the article by pointer, never the model's free text, and the gold set's
+# targets are free text (AGREEMENT.md: two labellers reach 0.47 on this metric).
+GATE_FLOORS ?= claim_f1=0.7,attribution_f1=0.65,type_accuracy=0.5,stance_f1=0.1,grounding_rate=0.99
 GATE_DIR := out/gate
 
 help:
@@ -83,33 +87,35 @@ POLNEAR_TRAIN := ../shared/benchmarks/polnear/train
 
 eval-gate: model
 	@mkdir -p $(GATE_DIR)
-	@echo "== the default reader (claims@11) on the gold set, from its recorded responses"
+	@echo "== the default reader (learned judge: no model call) on the gold set: floors and baseline"
 	$(BIN)/stance eval evals/gold --model local --offline --fail-under $(GATE_FLOORS) \
 		--baseline evals/baseline.json --max-drop 0.02 --report $(GATE_DIR)/gold-default.json
-	@echo "== the previous defaults, recorded: one question per candidate (claims@9)"
-	@echo "== and the paragraph reader (claims@2), each paired with the default"
-	$(BIN)/stance eval evals/gold --prompt claims-v9 --model local --offline \
-		--recording evals/recordings/gold-claims-v9.jsonl --report $(GATE_DIR)/gold-claims-v9.json
-	$(BIN)/stance compare $(GATE_DIR)/gold-claims-v9.json $(GATE_DIR)/gold-default.json \
-		--names claims-v9,claims-v11
+	@echo "== the previous default (claims@11 with the rules judge, recorded) and the paragraph"
+	@echo "== reader (claims@2, recorded), each paired with the default"
+	$(BIN)/stance eval evals/gold --judge rules --model local --offline \
+		--recording evals/recordings/gold.jsonl --report $(GATE_DIR)/gold-previous.json
+	$(BIN)/stance compare $(GATE_DIR)/gold-previous.json $(GATE_DIR)/gold-default.json \
+		--names previous,learned
 	$(BIN)/stance eval evals/gold --prompt claims-v2 --model local --offline \
 		--recording evals/recordings/gold-claims-v2.jsonl --report $(GATE_DIR)/gold-claims-v2.json
 	$(BIN)/stance compare $(GATE_DIR)/gold-claims-v2.json $(GATE_DIR)/gold-default.json \
-		--names claims-v2,claims-v11
-	@echo "== gold/test (held out), the same three readers' recorded responses: reported, no floor"
-	$(BIN)/stance eval evals/gold/test --model local --offline \
-		--recording evals/recordings/test.jsonl --report $(GATE_DIR)/test-default.json
-	$(BIN)/stance eval evals/gold/test --prompt claims-v9 --model local --offline \
-		--recording evals/recordings/test-claims-v9.jsonl --report $(GATE_DIR)/test-claims-v9.json
-	$(BIN)/stance compare $(GATE_DIR)/test-claims-v9.json $(GATE_DIR)/test-default.json \
-		--names claims-v9,claims-v11
-	$(BIN)/stance eval evals/gold/test --prompt claims-v2 --model local --offline \
-		--recording evals/recordings/test-claims-v2.jsonl --report $(GATE_DIR)/test-claims-v2.json
-	$(BIN)/stance compare $(GATE_DIR)/test-claims-v2.json $(GATE_DIR)/test-default.json \
-		--names claims-v2,claims-v11
-	@echo "== gold/dev2 (second development split), the default reader's recorded responses: reported"
-	$(BIN)/stance eval evals/gold/dev2 --model local --offline \
-		--recording evals/recordings/dev2.jsonl --report $(GATE_DIR)/dev2-default.json
+		--names paragraph,learned
+	@echo "== gold/dev2 (second development split): the default, and the previous one recorded"
+	$(BIN)/stance eval evals/gold/dev2 --model local --offline --report $(GATE_DIR)/dev2-default.json
+	$(BIN)/stance eval evals/gold/dev2 --judge rules --model local --offline \
+		--recording evals/recordings/dev2.jsonl --report $(GATE_DIR)/dev2-previous.json
+	$(BIN)/stance compare $(GATE_DIR)/dev2-previous.json $(GATE_DIR)/dev2-default.json \
+		--names previous,learned
+	@echo "== held out (gold/test and gold/test2): reported, no floor"
+	$(BIN)/stance eval evals/gold/test --model local --offline --report $(GATE_DIR)/test-default.json
+	$(BIN)/stance eval evals/gold/test --judge rules --model local --offline \
+		--recording evals/recordings/test.jsonl --report $(GATE_DIR)/test-previous.json
+	$(BIN)/stance compare $(GATE_DIR)/test-previous.json $(GATE_DIR)/test-default.json \
+		--names previous,learned
+	$(BIN)/stance eval evals/gold/test2 --model local --offline --report $(GATE_DIR)/test2-default.json
+	$(BIN)/stance eval evals/gold/test2 --reader rules --report $(GATE_DIR)/test2-rules.json
+	$(BIN)/stance compare $(GATE_DIR)/test2-rules.json $(GATE_DIR)/test2-default.json \
+		--names rules,learned
 	@echo "== the rules reader on the gold set"
 	$(BIN)/stance eval evals/gold --reader rules --fail-under $(RULES_FLOORS)
 	@if [ -d $(POLNEAR_TRAIN) ]; then \
