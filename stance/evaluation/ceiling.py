@@ -97,13 +97,21 @@ def as_record(article: GoldArticle) -> Extraction:
 
 def human_ceiling(pairs: Sequence[tuple[GoldArticle, GoldArticle]]) -> dict[str, float | None]:
     """Each metric of ``CEILING_METRICS``, B scored against A and A against B, averaged."""
-    one_way = count_matrix([score_article(as_record(b), a).counts for a, b in pairs])
-    other_way = count_matrix([score_article(as_record(a), b).counts for a, b in pairs])
     out: dict[str, float | None] = {}
     for name in CEILING_METRICS:
+        # relations count only where both labellings name target actors: an older gold file
+        # without them would score the other labeller's relations as all wrong
+        scope = [(a, b) for a, b in pairs if _targets(a) and _targets(b)]
+        used = scope if name.startswith("relation") else list(pairs)
+        one_way = count_matrix([score_article(as_record(b), a).counts for a, b in used])
+        other_way = count_matrix([score_article(as_record(a), b).counts for a, b in used])
         values = [v for v in (micro(one_way, name), micro(other_way, name)) if v == v]
         out[name] = round(sum(values) / len(values), 4) if values else None
     return out
+
+
+def _targets(article: GoldArticle) -> bool:
+    return any(c.target_actor is not None for c in article.claims)
 
 
 def find_ceilings(dataset: Path) -> dict[str, float]:
