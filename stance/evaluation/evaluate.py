@@ -108,9 +108,10 @@ def extract_dataset(
     recording = o.recording or default_recording(path)
     with ExitStack() as stack:
         if offline:
-            if not recording.exists():
-                raise InputError(f"offline: no recording at {recording}; make one with --record")
-            store = stack.enter_context(replay_cache(recording))
+            # no recording replays as an empty one: a reader that asks no model (the learned
+            # judge) runs offline as it is, and the first question asked fails with the
+            # command that records it (below)
+            store = stack.enter_context(replay_cache(recording if recording.exists() else None))
         else:
             store = stack.enter_context(ResponseCache(o.cache_path or default_cache_path()))
         client_options = ClientOptions(

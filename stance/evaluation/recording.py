@@ -49,9 +49,10 @@ def read_recording(path: Path) -> list[Row]:
 
 
 @contextmanager
-def replay_cache(path: Path) -> Iterator[ResponseCache]:
-    """A temporary cache holding exactly the recorded responses; removed afterwards."""
-    rows = read_recording(path)
+def replay_cache(path: Path | None) -> Iterator[ResponseCache]:
+    """A temporary cache holding exactly the recorded responses (none without a recording);
+    removed afterwards."""
+    rows = read_recording(path) if path is not None else []
     directory = tempfile.mkdtemp(prefix="stance-replay-")
     cache = ResponseCache(Path(directory) / "replay.sqlite")
     try:
