@@ -28,7 +28,7 @@ from stance.schema import ClaimType, Polarity
 
 __all__ = ["INSTRUCTIONS", "MAX_CLAIMS_PER_CALL", "ModelJudge", "judge_answer_model"]
 
-MAX_CLAIMS_PER_CALL = 40
+MAX_CLAIMS_PER_CALL = 12  # an answer of 12 decisions fits the embedded model's 768 tokens
 NONE = "none"
 INSTRUCTIONS = """You judge claims already found in a news article. For each numbered claim
 give: its type (assertion: a fact; accusation: says an actor did wrong; denial: rejects a
