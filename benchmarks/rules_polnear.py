@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from stance.reading.candidates import Candidate, find_candidates  # noqa: E402
-from stance.reading.document import parse  # noqa: E402
+from stance.reading.find.candidates import Candidate, find_candidates  # noqa: E402
+from stance.reading.find.document import parse  # noqa: E402
 
 DEFAULT_ROOT = Path("/work/shared/benchmarks/polnear")
 

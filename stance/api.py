@@ -14,8 +14,8 @@ from pathlib import Path
 from stance.errors import ConfigError
 from stance.llm.registry import ClientOptions, open_client, parse_model
 from stance.llm.response_cache import ResponseCache, default_cache_path
+from stance.reading.ask.prompts import default_prompt, load_prompt
 from stance.reading.extractor import Extractor
-from stance.reading.prompts import default_prompt, load_prompt
 from stance.schema import Article, Extraction
 
 __all__ = ["ClientOptions", "build_extractor", "extract", "make_extractor"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_pipeline import ScriptedModel, claim, run
 
-from stance.reading.speakers import named_speaker, speakers_named_in
+from stance.reading.find.speakers import named_speaker, speakers_named_in
 from stance.schema import Span
 
 pytestmark = pytest.mark.usefixtures("paragraph_reader")
@@ -88,14 +88,14 @@ def test_model_speaker_is_corrected_by_the_text() -> None:
     ],
 )
 def test_attribution_prefix_is_trimmed(words: str, claim: str) -> None:
-    from stance.reading.speakers import without_attribution
+    from stance.reading.find.speakers import without_attribution
 
     span = without_attribution(words, Span(start=0, end=len(words)))
     assert words[span.start : span.end] == claim
 
 
 def test_statement_opening_is_trimmed_too() -> None:
-    from stance.reading.speakers import without_attribution
+    from stance.reading.find.speakers import without_attribution
 
     words = "In a statement, Harbourview said: “We firmly reject any suggestion”"
     span = without_attribution(words, Span(start=0, end=len(words)))
@@ -115,7 +115,7 @@ def test_statement_opening_is_trimmed_too() -> None:
 def test_reported_words_need_a_reporting_verb_in_their_sentence(
     paragraph: str, words: str, attributed: bool
 ) -> None:
-    from stance.reading.speakers import is_attributed
+    from stance.reading.find.speakers import is_attributed
 
     start = paragraph.index(words)
     span = Span(start=start, end=start + len(words))

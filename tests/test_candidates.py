@@ -6,10 +6,10 @@ spaCy and its small English model are dependencies of stance: these tests never 
 
 from __future__ import annotations
 
-from stance.reading.candidates import Candidate, CandidateKind, find_candidates
-from stance.reading.document import Document, TextSpan, parse
-from stance.reading.lexicon_data import lexicon
-from stance.reading.quote_marks import find_quotes
+from stance.reading.find.candidates import Candidate, CandidateKind, find_candidates
+from stance.reading.find.document import Document, TextSpan, parse
+from stance.reading.find.lexicon_data import lexicon
+from stance.reading.find.quote_marks import find_quotes
 
 
 def at(text: str, piece: str, nth: int = 0) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from stance.cli import app
 from stance.errors import ModelNotAvailableError
-from stance.reading.prompts import load_prompt
+from stance.reading.ask.prompts import load_prompt
 from stance.schema import ErrorRecord, Extraction, OutputRecord, parse_record
 
 pytestmark = pytest.mark.usefixtures("paragraph_reader")

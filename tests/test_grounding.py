@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from stance.reading.alignment import Alignment, align, clean_quote, normalise
-from stance.reading.mentions import find_mentions
+from stance.reading.base.alignment import Alignment, align, clean_quote, normalise
+from stance.reading.find.mentions import find_mentions
 from stance.schema import AlignmentStatus, Span
 
 ARTICLE = (

@@ -11,7 +11,7 @@ from openai.types.chat import ChatCompletion
 
 from stance.errors import ExtractionError
 from stance.llm.client import StructuredClient
-from stance.reading.answers import ParagraphAnswer
+from stance.reading.ask.answers import ParagraphAnswer
 
 VALID = json.dumps({"claims": []})
 INVALID = json.dumps({"claims": [{"speaker": 1}]})

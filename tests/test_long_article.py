@@ -17,9 +17,9 @@ import pytest
 from longdoc import ACCUSATIONS, generate, oracle_create
 
 from stance.llm.client import StructuredClient
-from stance.reading.actors import CONTEXT_SPEAKERS, ActorRegistry
 from stance.reading.extractor import Extractor
-from stance.reading.segments import MAX_SEGMENT_CHARS, split_segments
+from stance.reading.find.actors import CONTEXT_SPEAKERS, ActorRegistry
+from stance.reading.find.segments import MAX_SEGMENT_CHARS, split_segments
 from stance.schema import Article, ClaimType, Extraction
 
 pytestmark = pytest.mark.usefixtures("paragraph_reader")

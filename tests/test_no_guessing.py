@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stance.api import build_extractor
-from stance.reading.document import mask_dateline
+from stance.reading.find.document import mask_dateline
 from stance.schema import Article, Extraction
 
 DATELINE = """Port deal under fire

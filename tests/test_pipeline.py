@@ -466,7 +466,7 @@ def test_denial_without_matching_words_answers_the_claim_about_the_denier() -> N
 
 
 def test_an_empty_answer_gets_one_second_look_when_the_prompt_has_one() -> None:
-    from stance.reading.prompts import load_prompt as load
+    from stance.reading.ask.prompts import load_prompt as load
 
     text = "Row\n\n“The quota is fair,” Ana Lima said on Monday."
     asked: list[int] = []

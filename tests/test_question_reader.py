@@ -18,7 +18,7 @@ from openai.types.chat import ChatCompletion
 from test_readers import APPOSITIONS, claim_by, rules
 
 from stance.api import build_extractor
-from stance.reading.question_reader import ABOUT_CHARS, issue_words
+from stance.reading.ask.question_reader import ABOUT_CHARS, issue_words
 from stance.schema import Article, Extraction, Polarity
 
 

@@ -79,7 +79,7 @@ def test_an_archived_prompt_replays_by_name(tmp_path: Path) -> None:
 
 def test_the_pointer_reader_loads_its_archived_prompt() -> None:
     from stance.cli.support import prompt_for
-    from stance.reading.prompts import load_prompt
+    from stance.reading.ask.prompts import load_prompt
 
     template = load_prompt(prompt_for("pointer", None))
     assert (template.name, template.reader) == ("claims", "pointer")

@@ -11,8 +11,8 @@ from stance.errors import InputError, ReplayMissError
 from stance.evaluation.recording import read_recording, replay_cache, save_recording
 from stance.llm.client import StructuredClient
 from stance.llm.response_cache import ResponseCache
+from stance.reading.ask.prompts import load_prompt
 from stance.reading.extractor import Extractor
-from stance.reading.prompts import load_prompt
 
 pytestmark = pytest.mark.usefixtures("paragraph_reader")
 

@@ -20,7 +20,7 @@ from stance.evaluation.gate import baseline_drops
 from stance.evaluation.gold import GoldActor, GoldArticle
 from stance.evaluation.metrics import METRICS, count_matrix
 from stance.evaluation.report import to_markdown, to_terminal
-from stance.reading.relations import derive_relations
+from stance.reading.assemble.relations import derive_relations
 from stance.schema import (
     AlignmentStatus,
     Article,

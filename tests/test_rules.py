@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from stance.reading.actors import ActorRegistry, country_of, split_role
-from stance.reading.answers import AnswerClaim
+from stance.reading.ask.answers import AnswerClaim
 from stance.reading.extractor import attribution_of, claim_type_of
-from stance.reading.segments import Segment, split_segments, worth_reading
+from stance.reading.find.actors import ActorRegistry, country_of, split_role
+from stance.reading.find.segments import Segment, split_segments, worth_reading
 from stance.schema import Attribution, ClaimType, Span
 
 
@@ -160,7 +160,7 @@ def test_a_negation_about_someone_else_is_not_a_denial() -> None:
 
 
 def test_headline_is_recognised() -> None:
-    from stance.reading.segments import is_headline
+    from stance.reading.find.segments import is_headline
 
     title = "Beijing rejects charge of dumping solar glass"
     assert is_headline(Segment(0, Span(start=0, end=len(title)), title, True))

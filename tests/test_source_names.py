@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from stance.api import build_extractor
-from stance.reading.actors import ActorRegistry, role_in_text
+from stance.reading.find.actors import ActorRegistry, role_in_text
 from stance.schema import Article, Extraction
 
 

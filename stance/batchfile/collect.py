@@ -30,11 +30,11 @@ from stance.batchfile.manifest import read_header as read_manifest_header
 from stance.batchfile.results import ResultLine, Results, read_results
 from stance.errors import ConfigError, ExtractionError
 from stance.llm.client import StructuredClient
-from stance.reading.answers import ParagraphAnswer
+from stance.reading.ask.answers import ParagraphAnswer
+from stance.reading.ask.prompts import PromptTemplate
+from stance.reading.base.model_interface import StructuredModel
 from stance.reading.extractor import Extractor
-from stance.reading.model_interface import StructuredModel
-from stance.reading.prompts import PromptTemplate
-from stance.reading.segments import split_segments
+from stance.reading.find.segments import split_segments
 from stance.runs.output import OutputFile
 from stance.runs.summary import BatchSummary
 from stance.schema import ErrorRecord, OutputRecord, Usage

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.segments import Segment
-from stance.reading.speakers import speakers_named_in
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.segments import Segment
+from stance.reading.find.speakers import speakers_named_in
 
 __all__ = ["kind_of", "with_context"]
 

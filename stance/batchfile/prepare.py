@@ -30,9 +30,9 @@ from stance.batchfile.manifest import (
 )
 from stance.errors import ConfigError
 from stance.llm.client import StructuredClient, adapt_response_format
-from stance.reading.answers import ParagraphAnswer
+from stance.reading.ask.answers import ParagraphAnswer
 from stance.reading.extractor import Extractor, stance_version
-from stance.reading.segments import split_segments
+from stance.reading.find.segments import split_segments
 from stance.runs.inputs import InputFailure, iter_articles
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 from stance.schema import SCHEMA_VERSION

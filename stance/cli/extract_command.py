@@ -93,7 +93,7 @@ def extract_command(
     from stance.api import ClientOptions, build_extractor
     from stance.llm.ratelimit import RateLimiter
     from stance.llm.response_cache import ResponseCache, default_cache_path
-    from stance.reading.prompts import default_prompt
+    from stance.reading.ask.prompts import default_prompt
     from stance.runs.runner import run_batch
     from stance.schema import OutputRecord
     from stance.views.terminal import render_record

@@ -61,7 +61,7 @@ def prompts_command() -> None:
     so that recorded comparisons replay.
     """
     from stance.cli.support import READERS
-    from stance.reading.prompts import default_prompt, list_prompts, load_prompt
+    from stance.reading.ask.prompts import default_prompt, list_prompts, load_prompt
 
     current = list_prompts()
     names = list_prompts(archived=True)

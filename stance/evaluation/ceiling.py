@@ -18,7 +18,7 @@ from pathlib import Path
 from stance.evaluation.article_scoring import score_article
 from stance.evaluation.gold import GoldArticle
 from stance.evaluation.metrics import count_matrix, micro
-from stance.reading.relations import derive_relations
+from stance.reading.assemble.relations import derive_relations
 from stance.schema import (
     Actor,
     ActorKind,

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stance.errors import ExtractionError
-from stance.reading.actors import ActorRegistry
-from stance.reading.document import parse
+from stance.reading.ask.pointer_reader import decide, windows
+from stance.reading.ask.prompts import PromptTemplate
+from stance.reading.ask.question_reader import ask_one, ask_together, speaker_groups
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import Ask
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import parse
+from stance.reading.find.segments import Segment, is_headline
 from stance.reading.judge.protocol import Judge
-from stance.reading.merge import Draft
-from stance.reading.pointer_reader import Ask, decide, windows
-from stance.reading.prompts import PromptTemplate
-from stance.reading.question_reader import ask_one, ask_together, speaker_groups
-from stance.reading.rules_reader import read_by_rules
-from stance.reading.segments import Segment, is_headline
+from stance.reading.judge.rules_reader import read_by_rules
 from stance.schema import Rejected, SegmentError
 
 __all__ = ["CandidateReading", "read_candidates"]

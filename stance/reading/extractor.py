@@ -15,11 +15,10 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
 from stance.errors import ExtractionError
-from stance.reading.actors import ActorRegistry, country_of
-from stance.reading.alignment import Alignment, align
-from stance.reading.answers import AnswerClaim, ParagraphAnswer, QuoteFixes
-from stance.reading.assembly import assemble
-from stance.reading.claim_rules import (
+from stance.reading.ask.answers import AnswerClaim, ParagraphAnswer, QuoteFixes
+from stance.reading.ask.prompts import PromptTemplate, load_prompt
+from stance.reading.assemble.assembly import assemble
+from stance.reading.assemble.claim_rules import (
     about_self,
     attribution_of,
     claim_type_of,
@@ -27,13 +26,14 @@ from stance.reading.claim_rules import (
     span_of,
     speaker_named_first,
 )
+from stance.reading.base.alignment import Alignment, align
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import StructuredModel, T
+from stance.reading.find.actors import ActorRegistry, country_of
+from stance.reading.find.segments import Segment, reports_speech, split_segments
+from stance.reading.find.speakers import without_attribution
 from stance.reading.judge.choice import make_judge
 from stance.reading.judge.protocol import Judge
-from stance.reading.merge import Draft
-from stance.reading.model_interface import StructuredModel, T
-from stance.reading.prompts import PromptTemplate, load_prompt
-from stance.reading.segments import Segment, reports_speech, split_segments
-from stance.reading.speakers import without_attribution
 from stance.schema import (
     REJECTED_NOT_FOUND,
     AlignmentStatus,

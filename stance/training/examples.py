@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 from stance.evaluation.article_scoring import DEFAULT_IOU, pair_spans
 from stance.evaluation.gold import GoldArticle, GoldClaim
-from stance.reading.actors import ActorRegistry
-from stance.reading.document import Document, parse
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import Document, parse
+from stance.reading.find.segments import split_segments
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.learned import NO_STANCE
+from stance.reading.judge.rules_reader import read_by_rules
 from stance.reading.judge.targets import claim_phrases, target_features
-from stance.reading.rules_reader import read_by_rules
-from stance.reading.segments import split_segments
 from stance.schema import ClaimType
 
 __all__ = ["ArticleExamples", "article_examples"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from stance.errors import ConfigError
+from stance.reading.base.model_interface import StructuredModel
 from stance.reading.judge.protocol import JUDGES, Judge
-from stance.reading.model_interface import StructuredModel
 
 __all__ = ["make_judge"]
 

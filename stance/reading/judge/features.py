@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.denial_links import content_stems
-from stance.reading.document import Document, Token
-from stance.reading.merge import Draft
+from stance.reading.base.merge import Draft
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import Document, Token
+from stance.reading.judge.denial_links import content_stems
 from stance.schema import Attribution, ClaimType
 
 __all__ = ["ClaimView", "claim_features", "pair_features", "view_of"]

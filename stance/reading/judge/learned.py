@@ -24,13 +24,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.document import Document
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import Ask
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import Document
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.heads import LinearHead, load_head
 from stance.reading.judge.targets import claim_phrases, target_features
-from stance.reading.merge import Draft
-from stance.reading.pointer_reader import Ask
 from stance.schema import ClaimType, Polarity
 
 __all__ = ["HEADS_DIR", "TARGETED", "HeadSet", "LearnedJudge", "load_heads", "sides_of"]

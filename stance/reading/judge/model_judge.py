@@ -16,14 +16,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from stance.errors import ExtractionError
-from stance.reading.actors import ActorRegistry
-from stance.reading.document import Document
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import Ask, StructuredModel
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import Document
 from stance.reading.judge.features import view_of
 from stance.reading.judge.learned import TARGETED
 from stance.reading.judge.targets import claim_phrases
-from stance.reading.merge import Draft
-from stance.reading.model_interface import StructuredModel
-from stance.reading.pointer_reader import Ask
 from stance.schema import ClaimType, Polarity
 
 __all__ = ["INSTRUCTIONS", "MAX_CLAIMS_PER_CALL", "ModelJudge", "judge_answer_model"]

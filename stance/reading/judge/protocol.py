@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.document import Document
-from stance.reading.merge import Draft
-from stance.reading.pointer_reader import Ask
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import Ask
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import Document
 
 __all__ = ["JUDGES", "Judge"]
 

@@ -8,7 +8,7 @@ head scores each by its role, place, length and head word, and the best is the p
 
 from __future__ import annotations
 
-from stance.reading.document import Document, Token
+from stance.reading.find.document import Document, Token
 from stance.reading.judge.features import ClaimView
 
 __all__ = ["MAX_WORDS", "claim_phrases", "target_candidates", "target_features"]

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from stance.reading.document import Document, TextSpan, Token
-from stance.reading.gender import gender_of, pronoun_gender
-from stance.reading.lexicon_data import Lexicon
+from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.gender import gender_of, pronoun_gender
+from stance.reading.find.lexicon_data import Lexicon
 
 __all__ = [
     "SourceMention",

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from stance.reading.document import Document, Entity, TextSpan, Token
-from stance.reading.lexicon_data import Lexicon
-from stance.reading.source_names import SourceMention, name_of
+from stance.reading.find.document import Document, Entity, TextSpan, Token
+from stance.reading.find.lexicon_data import Lexicon
+from stance.reading.find.source_names import SourceMention, name_of
 
 __all__ = ["DESCRIPTION_WINDOW", "resolve_description"]
 

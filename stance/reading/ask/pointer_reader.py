@@ -20,30 +20,27 @@ the time of a small local model follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel
-
-from stance.reading.actors import ActorRegistry
-from stance.reading.merge import Draft
-from stance.reading.pointer_answers import (
+from stance.reading.ask.pointer_answers import (
     NO_CLAIM,
     NO_LINK,
     NO_TARGET,
     PointerDecision,
     pointer_answer_model,
 )
-from stance.reading.prompts import PromptTemplate
-from stance.reading.segments import Segment
+from stance.reading.ask.prompts import PromptTemplate
+from stance.reading.base.merge import Draft
+from stance.reading.base.model_interface import Ask
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.segments import Segment
 from stance.schema import ClaimType, Polarity, Rejected
 
 __all__ = ["EARLIER_CLAIMS", "Window", "decide", "windows"]
 
 EARLIER_CLAIMS = 12  # claims a window lists for denials to point at: the most recent ones
 _CONTENT_CHARS = 240  # a candidate's words shown in its line; the text above has them all
-
-Ask = Callable[[list[dict[str, str]], type[BaseModel]], BaseModel]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from stance.reading.document import Document, TextSpan, Token
-from stance.reading.lexicon_data import Lexicon
+from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.lexicon_data import Lexicon
 
 __all__ = ["Gender", "gender_of", "pronoun_gender"]
 

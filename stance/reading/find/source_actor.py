@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from stance.reading.actors import country_of
-from stance.reading.candidates import Candidate
-from stance.reading.document import Document, TextSpan
-from stance.reading.lexicon_data import Lexicon
-from stance.reading.source_names import full_name, name_of, persons_named
-from stance.reading.speaker_nouns import source_head
+from stance.reading.find.actors import country_of
+from stance.reading.find.candidates import Candidate
+from stance.reading.find.document import Document, TextSpan
+from stance.reading.find.lexicon_data import Lexicon
+from stance.reading.find.source_names import full_name, name_of, persons_named
+from stance.reading.find.speaker_nouns import source_head
 
 __all__ = ["source_actor"]
 

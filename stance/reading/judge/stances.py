@@ -14,7 +14,7 @@ from collections import Counter
 
 from rapidfuzz import fuzz
 
-from stance.reading.merge import Draft
+from stance.reading.base.merge import Draft
 from stance.schema import Stance
 
 __all__ = ["ISSUE_SIMILARITY", "derive_stances"]

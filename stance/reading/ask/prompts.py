@@ -21,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from stance.errors import PromptError
-from stance.reading.answers import AnswerClaim, ParagraphAnswer
+from stance.reading.ask.answers import AnswerClaim, ParagraphAnswer
 from stance.schema import PromptInfo
 
 __all__ = [
@@ -97,7 +97,7 @@ class _PromptFile(BaseModel):
 def prompts_dir() -> Path:
     """$STANCE_PROMPTS_DIR, else the prompts/ folder of this checkout."""
     env = os.environ.get("STANCE_PROMPTS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "prompts"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "prompts"
 
 
 @dataclass(frozen=True)

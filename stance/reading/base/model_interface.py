@@ -7,12 +7,12 @@ the extraction core can be read, tested and replaced without a network stack.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-__all__ = ["ModelAnswer", "StructuredModel", "T"]
+__all__ = ["Ask", "ModelAnswer", "StructuredModel", "T"]
 
 T = TypeVar("T", bound=BaseModel)
 T_co = TypeVar("T_co", bound=BaseModel, covariant=True)
@@ -55,3 +55,8 @@ class StructuredModel(Protocol):
     def ask(
         self, messages: list[dict[str, str]], response_model: type[T], *, prompt_hash: str
     ) -> ModelAnswer[T]: ...
+
+
+# One question and its answer model, as a stage sees the model: the extractor binds it to the
+# client and the usage it counts.
+Ask = Callable[[list[dict[str, str]], type[BaseModel]], BaseModel]

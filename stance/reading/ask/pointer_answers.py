@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from stance.reading.answers import AnswerClaimType
+from stance.reading.ask.answers import AnswerClaimType
 
 __all__ = [
     "DEFAULT_ORDER",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from stance.reading.actors import ActorRegistry, lexicon
-from stance.reading.alignment import Alignment
-from stance.reading.answers import AnswerClaim
-from stance.reading.segments import Segment
+from stance.reading.ask.answers import AnswerClaim
+from stance.reading.base.alignment import Alignment
+from stance.reading.find.actors import ActorRegistry, lexicon
+from stance.reading.find.segments import Segment
 from stance.schema import Attribution, ClaimType, Polarity
 
 __all__ = [

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from stance.reading import lexicon_data
-from stance.reading.mentions import find_mentions
+from stance.reading.find import lexicon_data
+from stance.reading.find.mentions import find_mentions
 from stance.schema import Actor, ActorKind, Mention
 
 __all__ = [

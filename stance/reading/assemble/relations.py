@@ -10,8 +10,8 @@ relation between two actors and is dropped.
 
 from __future__ import annotations
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.merge import Draft
+from stance.reading.base.merge import Draft
+from stance.reading.find.actors import ActorRegistry
 from stance.schema import RELATION_OF, Claim, ClaimType, Relation, RelationType
 
 __all__ = ["derive_relations", "target_keys"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from stance.reading.actors import lexicon
-from stance.reading.merge import Draft
+from stance.reading.base.merge import Draft
+from stance.reading.find.actors import lexicon
 from stance.schema import ClaimType, Span
 
 __all__ = ["DENIAL_LINK_THRESHOLD", "contains", "content_stems", "link_denials"]

@@ -25,13 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from stance.reading.clauses import RawCandidate, clause_candidates
-from stance.reading.descriptions import resolve_description
-from stance.reading.document import Document, TextSpan, Token
-from stance.reading.lexicon_data import Lexicon, lexicon
-from stance.reading.quote_marks import QUOTE_MARKS, Quote, find_quotes
-from stance.reading.source_names import SourceMention, mention_at, resolve_pronoun
-from stance.reading.type_words import CALLING, REJECTING
+from stance.reading.find.clauses import RawCandidate, clause_candidates
+from stance.reading.find.descriptions import resolve_description
+from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.lexicon_data import Lexicon, lexicon
+from stance.reading.find.quote_marks import QUOTE_MARKS, Quote, find_quotes
+from stance.reading.find.source_names import SourceMention, mention_at, resolve_pronoun
+from stance.reading.find.type_words import CALLING, REJECTING
 
 __all__ = ["Candidate", "CandidateKind", "find_candidates"]
 

@@ -17,16 +17,16 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.candidates import Candidate, CandidateKind, find_candidates
-from stance.reading.denial_links import contains, content_stems
-from stance.reading.document import Document, TextSpan, Token
-from stance.reading.lexicon_data import Lexicon, lexicon
-from stance.reading.merge import Draft
-from stance.reading.rules_types import claim_type, voice_of
-from stance.reading.segments import Segment
-from stance.reading.source_actor import source_actor
-from stance.reading.speaker_nouns import can_speak
+from stance.reading.base.merge import Draft
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.candidates import Candidate, CandidateKind, find_candidates
+from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.lexicon_data import Lexicon, lexicon
+from stance.reading.find.segments import Segment
+from stance.reading.find.source_actor import source_actor
+from stance.reading.find.speaker_nouns import can_speak
+from stance.reading.judge.denial_links import contains, content_stems
+from stance.reading.judge.rules_types import claim_type, voice_of
 from stance.schema import (
     AlignmentStatus,
     Attribution,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from stance.reading.actors import ActorRegistry, lexicon, split_role
-from stance.reading.mentions import find_mentions
+from stance.reading.find.actors import ActorRegistry, lexicon, split_role
+from stance.reading.find.mentions import find_mentions
 from stance.schema import ActorKind, Span
 
 __all__ = [
@@ -220,7 +220,7 @@ def is_attributed(text: str, span: Span, paragraph: Span) -> bool:
     matches without a win") into claims by the sentence's subject. Reported speech has a
     reporting verb or "according to" in its sentence; without one it is the article's voice.
     """
-    from stance.reading.segments import REPORTING_VERBS
+    from stance.reading.find.segments import REPORTING_VERBS
 
     sentence = sentence_of(text, span, paragraph)
     verbs = {m.group(0).lower() for m in REPORTING_VERBS.finditer(sentence)}

@@ -11,12 +11,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from stance.reading.actors import ActorRegistry, country_of
-from stance.reading.actors import lexicon as places
-from stance.reading.candidates import Candidate
-from stance.reading.document import Document
-from stance.reading.lexicon_data import Lexicon
-from stance.reading.type_words import (
+from stance.reading.find.actors import ActorRegistry, country_of
+from stance.reading.find.actors import lexicon as places
+from stance.reading.find.candidates import Candidate
+from stance.reading.find.document import Document
+from stance.reading.find.lexicon_data import Lexicon
+from stance.reading.find.type_words import (
     BLAME,
     CONDITION,
     DENIES,

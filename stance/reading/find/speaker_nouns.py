@@ -15,8 +15,8 @@ the speaker rules' question, not this one's.
 
 from __future__ import annotations
 
-from stance.reading.document import Document, TextSpan, Token
-from stance.reading.lexicon_data import Lexicon
+from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.lexicon_data import Lexicon
 
 __all__ = ["AGENT_ENDINGS", "can_speak", "source_head"]
 

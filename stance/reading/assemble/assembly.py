@@ -9,14 +9,14 @@ their own cue and source, so the rules and pointer readers skip them.
 
 from __future__ import annotations
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.claim_rules import speaker_named_first
-from stance.reading.denial_links import link_denials
-from stance.reading.merge import Draft, deduplicate
-from stance.reading.relations import derive_relations, target_keys
-from stance.reading.segments import Segment, is_headline
-from stance.reading.speakers import attributed_key, is_attributed
-from stance.reading.stances import derive_stances
+from stance.reading.assemble.claim_rules import speaker_named_first
+from stance.reading.assemble.relations import derive_relations, target_keys
+from stance.reading.base.merge import Draft, deduplicate
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.segments import Segment, is_headline
+from stance.reading.find.speakers import attributed_key, is_attributed
+from stance.reading.judge.denial_links import link_denials
+from stance.reading.judge.stances import derive_stances
 from stance.schema import (
     Article,
     Attribution,

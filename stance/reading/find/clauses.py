@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stance.reading.document import Document, Token
-from stance.reading.lexicon_data import Lexicon
-from stance.reading.quote_marks import QUOTE_MARKS
-from stance.reading.source_names import subject_of
+from stance.reading.find.document import Document, Token
+from stance.reading.find.lexicon_data import Lexicon
+from stance.reading.find.quote_marks import QUOTE_MARKS
+from stance.reading.find.source_names import subject_of
 
 __all__ = ["RawCandidate", "clause_candidates", "trim"]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stance.reading.document import Document, TextSpan
+from stance.reading.find.document import Document, TextSpan
 
 __all__ = ["OPENING_MARKS", "QUOTE_MARKS", "Quote", "find_quotes"]
 

@@ -39,10 +39,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from stance.reading.actors import ActorRegistry
-from stance.reading.merge import Draft
-from stance.reading.prompts import PromptTemplate
-from stance.reading.segments import Segment, is_headline
+from stance.reading.ask.prompts import PromptTemplate
+from stance.reading.base.merge import Draft
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.segments import Segment, is_headline
 from stance.schema import ClaimType, Polarity
 
 __all__ = [
