@@ -1,0 +1,99 @@
+"""The judges side by side on the training split, cross-validated by article.
+
+For each of 5 folds (articles grouped, as `stance train` groups them), the learned heads are
+fitted on the other four folds with the card's chosen strengths (no inner search), and the
+default reader with those heads reads the held-out fold; the rules judge reads the same
+articles. Both are scored with `stance eval`'s scorer and compared with a paired bootstrap
+(Holm), so the learned judge's figure on train is never one it was fitted on.
+
+    .venv/bin/python benchmarks/judge_cv.py            # prints both and the paired comparison
+
+Dev and test are not read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from stance.api import build_extractor  # noqa: E402
+from stance.evaluation.compare import compare  # noqa: E402
+from stance.evaluation.compare_tables import to_terminal  # noqa: E402
+from stance.evaluation.dataset_scoring import score_dataset  # noqa: E402
+from stance.evaluation.splits import load_split  # noqa: E402
+from stance.reading.judge.learned import HEADS_DIR, HeadSet, LearnedJudge  # noqa: E402
+from stance.schema import Article, OutputRecord  # noqa: E402
+from stance.training import fit  # noqa: E402
+from stance.training.examples import ArticleExamples, article_examples  # noqa: E402
+
+FOLDS = 5
+
+
+def _fold_heads(examples: list[ArticleExamples], train: list[int], card: dict[str, Any]) -> HeadSet:
+    cv = card["cross_validation"]
+    heads = {}
+    for name in ("type", "polarity"):
+        rows, labels, ids = [], [], []
+        for i in train:
+            for feats, label in getattr(examples[i], name):
+                rows.append(feats)
+                labels.append(label)
+                ids.append(i)
+        vocab, model = fit._fit(fit._Data(rows, labels, ids), cv[name]["C"])
+        heads[name] = fit._head(name, vocab, model)
+    for name in ("link", "target"):
+        rows, labels, ids = [], [], []
+        for i in train:
+            for group in getattr(examples[i], name):
+                for feats, label in group:
+                    rows.append(feats)
+                    labels.append(str(label))
+                    ids.append(i)
+        vocab, model = fit._fit(fit._Data(rows, labels, ids), cv[name]["C"])
+        heads[name] = fit._head(name, vocab, model)
+    return HeadSet(heads, {**card, "version": "cv"})
+
+
+def main() -> None:
+    articles = load_split(ROOT / "evals" / "gold", "train")
+    with ProcessPoolExecutor(2) as pool:
+        examples = list(pool.map(article_examples, articles, chunksize=4))
+    card = json.loads((HEADS_DIR / "heads.json").read_text(encoding="utf-8"))
+    folds = fit._folds(list(range(len(articles))))
+    learned: dict[str, OutputRecord] = {}
+    for train_idx, held_idx in folds:
+        heads = _fold_heads(examples, [int(i) for i in train_idx], card)
+        extractor = build_extractor(prompt="rules-v1", judge="learned")
+        extractor._judge = LearnedJudge(heads)
+        for i in held_idx:
+            a = articles[int(i)]
+            learned[a.id] = extractor.extract(Article(id=a.id, text=a.text))
+    rules_reader = build_extractor(prompt="rules-v1", judge="rules")
+    rules = {a.id: rules_reader.extract(Article(id=a.id, text=a.text)) for a in articles}
+    reports = {}
+    for name, records in (("rules", rules), ("learned (cv)", learned)):
+        reports[name] = score_dataset(
+            articles, records, dataset="train (5-fold)", dataset_path="evals/gold/train"
+        )
+        m = reports[name].metrics
+        print(
+            f"{name:14} "
+            + "  ".join(
+                f"{k} {m[k].value:.3f}"
+                for k in ("type_accuracy", "denial_f1", "denial_link_accuracy", "stance_f1")
+                if k in m and m[k].value is not None and not np.isnan(m[k].value)
+            )
+        )
+    print(to_terminal(compare([reports["rules"], reports["learned (cv)"]], ["rules", "learned"])))
+
+
+if __name__ == "__main__":
+    main()
