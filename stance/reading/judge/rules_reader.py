@@ -100,15 +100,17 @@ def read_by_rules(
             and cand.source_antecedent is None
             and not can_speak(doc, cand.source, lex)
         ) or (quoted and cand.source is None and _inverted_thing(doc, cand, lex))
-        if thing:
-            # a sign, a post, a headline "read" or "said" it: words of no one named, and
-            # never given to the last person quoted (an injected "confession" in an anonymous
-            # comment would be put in a named official's mouth)
+        if thing and (not quoted or _indefinite(doc, cand)):
+            # "a sign read", "a comment posted anonymously said": a thing new to the text said
+            # it, so no one named did; never given to the last person quoted (an injected
+            # "confession" in an anonymous comment would be put in a named official's mouth)
             rejected.append(
                 _rejected(cand, quote, segment, _THING_QUOTED if quoted else _NOT_A_SPEAKER)
             )
             continue
-        name, kind = source_actor(doc, cand, lex)
+        # a quotation whose subject is some other thing ("the statement said", or a misparse)
+        # reads like one with no subject (below)
+        name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
         surface = cand.source.text if cand.source and cand.source_antecedent else ""
         if key is not None and surface and not registry.is_pronoun(surface):
@@ -116,7 +118,7 @@ def read_by_rules(
         guessed = key is None and quoted
         if guessed:
             # a quotation whose cue has no readable subject: the last person quoted, the
-            # one a reader would assume, when they spoke in this paragraph or the one before
+            # one a reader would assume, when they spoke in this paragraph or the two before
             # (the pointer reader asks the model to check it); else no one's
             key = _speaking_nearby(doc, drafts, registry.last_person, cand.content.start)
         if key is None:
@@ -206,18 +208,34 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "his", "h
 
 
 _INVERTED = frozenset({"dobj", "nsubj", "nsubjpass", "attr"})
+NEARBY = 2
+
+
+def _indefinite(doc: Document, cand: Candidate) -> bool:
+    """Whether the quotation's thing is new to the text: "a comment", "one placard", or the
+    noun after the cue that the parse took for its object."""
+    if cand.source is None:
+        return True  # _inverted_thing found an unowned writing after the cue
+    phrase = cand.source_phrase or cand.source
+    tokens = doc.tokens_within(phrase.start, phrase.end)
+    kids = [doc.tokens[c] for t in tokens for c in t.children]
+    return any(
+        t.dep in ("det", "nummod") and t.lower in ("a", "an", "one", "another")
+        for t in (*tokens, *kids)
+    )
 
 
 def _speaking_nearby(
     doc: Document, drafts: list[Draft], key: str | None, offset: int
 ) -> str | None:
-    """``key`` when one of its claims is in the paragraph at ``offset`` or the one before."""
+    """``key`` when its last claim is in the paragraph at ``offset`` or one of the ``NEARBY``
+    before it (a paragraph of narration often stands between two quotations of one person)."""
     if key is None:
         return None
     here = _paragraph(doc, offset)
     for draft in reversed(drafts):
         if draft.claimer_key == key:
-            return key if here - _paragraph(doc, draft.claim.span.start) <= 1 else None
+            return key if here - _paragraph(doc, draft.claim.span.start) <= NEARBY else None
     return None
 
 
