@@ -55,7 +55,7 @@ def table_rows(path: Path, columns: Columns) -> Iterator[dict[str, Any]]:
             reader = _arrow_reader(pa, path)
             names = list(reader.schema.names)
             wanted = _wanted(names, columns, path)
-            batches = (batch.select(list(wanted)) for batch in reader)
+            batches = (batch.select(list(wanted)) for batch in _arrow_batches(reader))
         for batch in batches:
             for row in batch.to_pylist():
                 yield {key: row[name] for name, key in wanted.items()}
@@ -69,6 +69,15 @@ def _arrow_reader(pa: Any, path: Path) -> Any:
         return pa.ipc.open_file(path)
     except pa.ArrowInvalid:
         return pa.ipc.open_stream(path)
+
+
+def _arrow_batches(reader: Any) -> Iterator[Any]:
+    """A file reader is read by index (a batch at a time), a stream reader by iteration."""
+    if hasattr(reader, "num_record_batches"):
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
+    else:
+        yield from reader
 
 
 def _wanted(names: list[str], columns: Columns, path: Path) -> dict[str, str]:
