@@ -69,7 +69,9 @@ class ExtractorRecipe:
     _limiter: RateLimiter | None = field(default=None, init=False, repr=False, compare=False)
 
     def __call__(self) -> Extractor:
-        cache = ResponseCache(self.cache_path) if self.cache_path is not None else None
+        cache = None
+        if self.cache_path is not None and load_prompt(self.prompt).reader != "rules":
+            cache = _open_shared_cache(self.cache_path)
         if self.rpm or self.tpm:
             self._limiter = RateLimiter(self.rpm, self.tpm)
         options = ClientOptions(timeout_s=self.timeout_s, limiter=self._limiter)
@@ -90,6 +92,21 @@ class ExtractorRecipe:
     def __getstate__(self) -> dict[str, Any]:
         # a limiter holds a lock and this process's clock: each worker makes its own
         return {**self.__dict__, "_limiter": None}
+
+
+def _open_shared_cache(path: Path) -> ResponseCache:
+    """Open the cache with the other workers of this machine waiting their turn: two
+    processes creating and migrating a new SQLite file at once get "database is locked"."""
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = path.with_name(path.name + ".open-lock").open("a")
+    except OSError:  # the cache says what is wrong with its folder
+        return ResponseCache(path)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return ResponseCache(path)
 
 
 def make_extractor(

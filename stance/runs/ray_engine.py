@@ -47,6 +47,7 @@ __all__ = ["RayOptions", "run_on_ray"]
 
 _ENV_PREFIXES = ("STANCE_", "OPENAI_")  # what actors on other machines need of ours
 _LOCAL_STORE_BYTES = 256 * 1024 * 1024  # articles and records are small: keep RAM for spaCy
+_BLOCK_BYTES = 64 * 1024  # about a dozen news articles
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class RayOptions:
     partition_format: str = "jsonl"
     batch_size: int = 8
     concurrency: int = 4
+    partition_rows: int = 1000  # a partition is written at this many records
+    partition_s: float = 30.0  # or when its first record is this old
 
 
 def run_on_ray(
@@ -111,6 +114,7 @@ def run_on_ray(
                 read = _ReadOptions(encoding, max_chars, columns or Columns())
                 job.run(files, recipe, options, read)
     finally:
+        job.flush()  # what finished before a Ctrl-C or a failure is kept
         if sink is not None:
             sink.close()
         job.summary.wall_s = round(time.perf_counter() - started, 2)
@@ -138,6 +142,10 @@ class _Job:
         self.summary = summary
         self.advance: Callable[[BatchSummary], None] | None = None
         self.seen: dict[str, str] = {}
+        self.held: list[tuple[str, str, str]] = []  # records of the next partition
+        self.held_since = 0.0
+        self.partition_rows = RayOptions.partition_rows
+        self.partition_s = RayOptions.partition_s
 
     def run(
         self,
@@ -148,6 +156,7 @@ class _Job:
     ) -> None:
         ray = _import_ray()
         _init_ray(ray, options.address)
+        self.partition_rows, self.partition_s = options.partition_rows, options.partition_s
         try:
             done = self.sink.done if self.sink is not None else set()
             workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -173,6 +182,7 @@ class _Job:
             )
             for batch in records.iter_batches(batch_size=None, batch_format="pyarrow"):
                 self.take(batch.to_pylist())
+            self.flush()
         except ConfigError:
             raise
         except ray.exceptions.RayError as exc:
@@ -193,9 +203,16 @@ class _Job:
                 records.append(self.unique(parse_record(row["json"])))
         self.emit(records)
         if fatal is not None:  # the same for every article: stop, keeping what is done
+            self.flush()
             where = self.sink.path if self.sink is not None else None
             more = f"; finished articles are in {where}, rerun with --resume" if where else ""
             raise ConfigError(f"{fatal}; the batch stopped{more}")
+
+    def flush(self) -> None:
+        """Write the records held as one partition (whole, or not at all after a kill)."""
+        if isinstance(self.sink, PartitionDir) and self.held:
+            self.sink.write(self.held)
+            self.held = []
 
     def unique(self, record: OutputRecord) -> OutputRecord:
         """Ids are unique within a run, across files too: a later one is an input error."""
@@ -212,8 +229,12 @@ class _Job:
             for record in records:
                 self.sink.append(record)
         elif isinstance(self.sink, PartitionDir):
-            lines = [(r.article_id, str(r.record), r.model_dump_json()) for r in records]
-            self.sink.write(lines)
+            if not self.held:
+                self.held_since = time.monotonic()
+            self.held += [(r.article_id, str(r.record), r.model_dump_json()) for r in records]
+            old = time.monotonic() - self.held_since >= self.partition_s
+            if len(self.held) >= self.partition_rows or old:
+                self.flush()
         for record in records:
             self.summary.add(record)
             if self.advance is not None:
@@ -274,8 +295,6 @@ class _Reader:
 
 
 def _import_ray() -> Any:
-    # Ray's C++ core logs warnings meant for its developers on stderr, between our lines
-    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")
     try:
         import ray
         import ray.data
@@ -307,6 +326,9 @@ def _init_ray(ray: Any, address: str | None) -> None:
     context.enable_progress_bars = False  # ours shows articles, claims and failures
     context.print_on_execution_start = False
     context.enable_auto_log_stats = False
+    # One input file would be one block, read by one actor; small blocks share a big file
+    # among the actors as it is read (Ray's repartition would need a CPU the actors hold).
+    context.target_max_block_size = _BLOCK_BYTES
 
 
 def _first_line(exc: BaseException) -> str:
