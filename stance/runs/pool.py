@@ -32,7 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 from stance.errors import ConfigError
 from stance.reading.extractor import Extractor
 from stance.runs.inputs import InputFailure
-from stance.runs.records import extract_record, input_error
+from stance.runs.records import extract_record, input_error, warm
 from stance.schema import Article, ErrorRecord, OutputRecord
 
 __all__ = ["SharedLimits", "run_in_processes"]
@@ -255,7 +255,7 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         extractor = recipe()
-        _warm(extractor)
+        warm(extractor)  # spaCy once per worker, before its threads start
     except Exception as exc:
         results.put(("fatal", slot, None, f"a worker could not start: {exc}"))
         return
@@ -284,11 +284,3 @@ def _worker_main(
         thread.join()
     waited = recipe.rate_limit_wait_s() if isinstance(recipe, SharedLimits) else 0.0
     results.put(("stats", slot, waited))
-
-
-def _warm(extractor: Extractor) -> None:
-    """Load spaCy now, once per worker, rather than inside the first article."""
-    if extractor.prompt.reader in ("rules", "pointer", "questions"):
-        from stance.reading.document import load_pipeline
-
-        load_pipeline()

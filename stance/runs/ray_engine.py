@@ -37,7 +37,7 @@ from stance.runs.inputs import Columns, InputFailure, input_files, iter_articles
 from stance.runs.output import OutputFile
 from stance.runs.partitions import PartitionDir
 from stance.runs.pool import SharedLimits
-from stance.runs.records import extract_record, input_error
+from stance.runs.records import extract_record, input_error, warm
 from stance.runs.runner import progress_bar
 from stance.runs.summary import BatchSummary
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS, TextRules
@@ -266,10 +266,7 @@ class _Reader:
 
     def __init__(self, recipe: Callable[[], Extractor], threads: int) -> None:
         self.extractor = recipe()
-        if self.extractor.prompt.reader in ("rules", "pointer", "questions"):
-            from stance.reading.document import load_pipeline
-
-            load_pipeline()  # spaCy once per actor, not inside its first article
+        warm(self.extractor)  # spaCy once per actor, before its threads start
         serial = self.extractor.client.serial
         self.threads = ThreadPoolExecutor(1 if serial else threads, thread_name_prefix="stance")
 

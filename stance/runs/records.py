@@ -15,7 +15,7 @@ from stance.reading.extractor import Extractor
 from stance.runs.inputs import InputFailure
 from stance.schema import Article, ErrorRecord, OutputRecord
 
-__all__ = ["extract_record", "input_error"]
+__all__ = ["extract_record", "input_error", "warm"]
 
 # Most specific first: the first class an error is an instance of names its error_type.
 _ERROR_TYPES: tuple[tuple[type[StanceError], str], ...] = (
@@ -49,6 +49,18 @@ def extract_record(extractor: Extractor, article: Article) -> OutputRecord:
         prompt=extractor.prompt.info,
         created_at=datetime.now(timezone.utc),
     )
+
+
+def warm(extractor: Extractor) -> None:
+    """Load spaCy now, once, before articles run on threads.
+
+    The pipeline is loaded lazily and kept per process, but an unguarded lazy load on 32
+    threads at once loads it 32 times: measured, 75 ms of CPU per one-paragraph article and
+    1 GB of RSS for 200 articles, against a few ms and one pipeline when loaded first."""
+    if extractor.prompt.reader in ("rules", "pointer", "questions"):
+        from stance.reading.document import load_pipeline
+
+        load_pipeline()
 
 
 def input_error(failure: InputFailure) -> ErrorRecord:

@@ -21,7 +21,7 @@ from stance.errors import ConfigError
 from stance.reading.extractor import Extractor
 from stance.runs.inputs import Columns, InputFailure, iter_articles
 from stance.runs.output import OutputFile
-from stance.runs.records import extract_record, input_error
+from stance.runs.records import extract_record, input_error, warm
 from stance.runs.summary import BatchSummary
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
 from stance.schema import Article, OutputRecord
@@ -131,6 +131,7 @@ class _Run:
     def open_extractor(self) -> Extractor:
         if self.extractor is None:
             self.extractor = self.factory()
+            warm(self.extractor)
         return self.extractor
 
     async def drive(self, items: Iterable[Article | InputFailure], concurrency: int) -> None:
