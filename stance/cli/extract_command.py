@@ -35,7 +35,13 @@ def extract_command(
         ),
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write JSONL records to this file")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write JSONL records to this file (--engine ray: any other path is a "
+            "directory of partitions)",
+        ),
     ] = None,
     model: Annotated[
         str | None,

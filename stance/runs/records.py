@@ -57,7 +57,7 @@ def warm(extractor: Extractor) -> None:
     The pipeline is loaded lazily and kept per process, but an unguarded lazy load on 32
     threads at once loads it 32 times: measured, 75 ms of CPU per one-paragraph article and
     1 GB of RSS for 200 articles, against a few ms and one pipeline when loaded first."""
-    if extractor.prompt.reader in ("rules", "pointer", "questions"):
+    if getattr(extractor.prompt, "reader", None) in ("rules", "pointer", "questions"):
         from stance.reading.document import load_pipeline
 
         load_pipeline()
