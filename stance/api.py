@@ -56,12 +56,14 @@ def build_extractor(
 class ExtractorRecipe:
     """``build_extractor``'s arguments as plain data: picklable, so a worker process or a
     Ray actor on another machine builds its own extractor (and loads spaCy and the model
-    once) from it. ``cache_path`` None means no response cache; ``rpm``/``tpm`` pace this
+    once) from it. ``cache`` False means no response cache; ``cache_path`` None means the
+    default cache of the machine the recipe is called on; ``rpm``/``tpm`` pace this
     recipe's calls, and ``for_workers(n)`` gives each of n workers 1/n of them."""
 
     model: str | None = None
     base_url: str | None = None
     prompt: str | None = None
+    cache: bool = True
     cache_path: Path | None = None
     timeout_s: float = 300.0
     rpm: float | None = None
@@ -70,8 +72,8 @@ class ExtractorRecipe:
 
     def __call__(self) -> Extractor:
         cache = None
-        if self.cache_path is not None and load_prompt(self.prompt).reader != "rules":
-            cache = _open_shared_cache(self.cache_path)
+        if self.cache and load_prompt(self.prompt).reader != "rules":
+            cache = _open_shared_cache(self.cache_path or default_cache_path())
         if self.rpm or self.tpm:
             self._limiter = RateLimiter(self.rpm, self.tpm)
         options = ClientOptions(timeout_s=self.timeout_s, limiter=self._limiter)

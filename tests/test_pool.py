@@ -160,3 +160,19 @@ def test_workers_share_the_rate_limits() -> None:
     each = recipe.for_workers(3)
     assert (each.rpm, each.tpm) == (200, 30_000) and each.model == "openai:x"
     assert ExtractorRecipe(prompt="rules-v1").for_workers(2).rpm is None
+
+
+def test_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 1)
+    cases = {
+        ("--engine", "spark"): "--engine must be local or ray, not 'spark'",
+        ("--address", "auto"): "--address and --partition-format are for --engine ray",
+        ("--engine", "ray", "--partition-format", "parquet", "-o", str(tmp_path / "o.jsonl")): (
+            "--partition-format is for partitions: give -o a directory"
+        ),
+    }
+    for args, message in cases.items():
+        command = [str(STANCE), "extract", str(source), "--reader", "rules", *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 2 and message in done.stderr, done.stderr

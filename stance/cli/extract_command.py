@@ -143,6 +143,8 @@ def extract_command(
         fail(f"--engine must be local or ray, not {engine!r}", 2)
     if engine != "ray" and (address is not None or partition_format != "jsonl"):
         fail("--address and --partition-format are for --engine ray", 2)
+    if partition_format != "jsonl" and (output is None or output.suffix.lower() == ".jsonl"):
+        fail("--partition-format is for partitions: give -o a directory, not a .jsonl file", 2)
     if engine == "ray" or (workers or 1) > 1:
         with reported():
             # each worker process or actor builds its own extractor from this recipe
@@ -150,7 +152,8 @@ def extract_command(
                 model,
                 base_url=base_url,
                 prompt=prompt_for(reader, prompt) or default_prompt(),
-                cache_path=None if no_cache else (cache or default_cache_path()),
+                cache=not no_cache,
+                cache_path=cache,  # None: each machine's own default cache
                 timeout_s=timeout,
                 rpm=rpm,
                 tpm=tpm,
@@ -176,7 +179,8 @@ def extract_command(
                         max_chars=max_chars,
                         columns=columns,
                         on_record=None if output is not None else print_record,
-                        progress=sys.stderr.isatty(),
+                        progress=sys.stderr.isatty()
+                        and (output is not None or not sys.stdout.isatty()),
                     ),
                 )
             else:
