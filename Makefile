@@ -1,6 +1,7 @@
 # stance: set up, fetch the embedded model, run the demo and the checks.
 #
-#   make install   .venv with stance editable and the [local,dev,analysis,docs] extras at the versions in
+#   make install   .venv with stance editable and the [local,dev,analysis,docs,train,ray,html] extras
+#                  at the versions in
 #                  requirements.lock (the first build of llama-cpp-python from source takes
 #                  12-20 min; pip caches the wheel)
 #   make lock      re-pin requirements.lock to what is installed in .venv (after a green make test)
@@ -59,7 +60,7 @@ LOCK := requirements.lock
 CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
 $(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,docs,train]'
+	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,docs,train,ray,html]'
 	touch $@
 
 lock: $(STAMP)

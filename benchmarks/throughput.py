@@ -1,12 +1,15 @@
 """Batch throughput against a loopback OpenAI-compatible server with a fixed latency.
 
     python benchmarks/throughput.py [--articles 1000] [--latency 0.2] [--concurrency 32]
+        [--workers N]
 
 Writes N one-paragraph synthetic articles, starts tests/openai_server.py with the given
-latency, and runs the real `stance extract` process against it twice: cold (every call
-goes to the server) and again into a new output with everything in the response cache.
-Prints wall time against the ideal (N x latency / concurrency), the client's CPU time and
-share of the wall, and its resident memory sampled during the run (peak, and at each
+latency, and runs the real `stance extract` process (the default reader: spaCy parse,
+rules, then its questions to the server) against it twice: cold (every call goes to the
+server) and again into a new output with everything in the response cache. Prints wall
+time against the ideal (calls x latency / concurrency, with the calls the server counted),
+the client's CPU time (worker processes included) and share of the wall, and its resident
+memory, summed over the client's processes and sampled during the run (peak, and at each
 quarter of the run, to show whether it grows with the number of articles done).
 """
 
@@ -54,6 +57,14 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], int]:
     return server, int(line.split()[1])
 
 
+def server_stats(port: int) -> dict[str, object]:
+    from urllib.request import urlopen
+
+    with urlopen(f"http://127.0.0.1:{port}/stats", timeout=30) as response:
+        stats: dict[str, object] = json.loads(response.read())
+    return stats
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a running process (the loopback server shares the machine)."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as f:
@@ -72,6 +83,26 @@ def rss_kib(pid: int) -> int | None:
     return None
 
 
+def tree_rss_kib(pid: int) -> int:
+    """RSS of a process and its descendants (the --workers processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                parent = int(f.read().rpartition(")")[2].split()[1])
+        except OSError:
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss_kib(current) or 0
+        todo.extend(children.get(current, []))
+    return total
+
+
 def run_client(args: list[str], env: dict[str, str]) -> dict[str, object]:
     """Run one `stance extract`, sampling its memory; returns wall, CPU and memory."""
     started = time.perf_counter()
@@ -80,10 +111,10 @@ def run_client(args: list[str], env: dict[str, str]) -> dict[str, object]:
 
     def sample() -> None:
         while proc.poll() is None:
-            kib = rss_kib(proc.pid)
+            kib = tree_rss_kib(proc.pid)
             if kib:
                 samples.append((time.perf_counter() - started, kib))
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -99,8 +130,8 @@ def run_client(args: list[str], env: dict[str, str]) -> dict[str, object]:
         quarters.append(max(upto) if upto else 0)
     return {
         "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "peak_kib": usage.ru_maxrss,
+        "cpu": usage.ru_utime + usage.ru_stime,  # the workers' too: the client waits for them
+        "peak_kib": max((kib for _, kib in samples), default=usage.ru_maxrss),
         "quarters_kib": quarters,
         "exit": proc.returncode,
         "summary": summary[-1] if summary else "",
@@ -112,6 +143,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="stance extract --workers")
     opts = parser.parse_args()
     stance = str(Path(sys.executable).with_name("stance"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,19 +165,23 @@ def main() -> None:
             f"http://127.0.0.1:{port}/v1",
             "--concurrency",
             str(opts.concurrency),
+            "--workers",
+            str(opts.workers),
         ]
         try:
             server_before = cpu_seconds(server.pid)
             cold = run_client([*base, "-o", str(folder / "cold.jsonl")], env)
             server_cpu = cpu_seconds(server.pid) - server_before
+            calls = int(server_stats(port)["requests"])
             cached = run_client([*base, "-o", str(folder / "cached.jsonl")], env)
         finally:
             server.kill()
             server.wait()
-    ideal = opts.articles * opts.latency / opts.concurrency
+    ideal = calls * opts.latency / opts.concurrency
     print(
-        f"{opts.articles} articles, {opts.latency * 1000:.0f} ms latency, "
-        f"concurrency {opts.concurrency}; ideal {ideal:.2f} s"
+        f"{opts.articles} articles, {calls} model calls, {opts.latency * 1000:.0f} ms latency, "
+        f"concurrency {opts.concurrency}, {opts.workers} worker(s), {os.cpu_count()} cores; "
+        f"ideal {ideal:.2f} s (calls x latency / concurrency)"
     )
     for name, run in (("cold", cold), ("cached re-run", cached)):
         wall = float(run["wall"])  # type: ignore[arg-type]

@@ -4,21 +4,26 @@
 parse the model spec, load the prompt, open the client through the provider registry. The
 CLI, the eval runner and the batch-file commands all call it, so a model is set up the same
 way everywhere. ``extract(text)`` returns the same typed record the CLI writes.
+``ExtractorRecipe`` is the same call written down, for the places an extractor must be
+built anew: each worker process of ``--workers`` and each Ray actor.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from stance.errors import ConfigError
+from stance.llm.ratelimit import RateLimiter
 from stance.llm.registry import ClientOptions, open_client, parse_model
 from stance.llm.response_cache import ResponseCache, default_cache_path
 from stance.reading.ask.prompts import default_prompt, load_prompt
 from stance.reading.extractor import Extractor
 from stance.schema import Article, Extraction
 
-__all__ = ["ClientOptions", "build_extractor", "extract", "make_extractor"]
+__all__ = ["ClientOptions", "ExtractorRecipe", "build_extractor", "extract", "make_extractor"]
 
 _EXTRACTORS: dict[tuple[str, str | None, str, str | None], Extractor] = {}
 _LOCK = threading.Lock()
@@ -51,6 +56,65 @@ def build_extractor(
     if judge == "model" and template.reader == "rules":
         raise ConfigError("--judge model asks the model: it cannot go with --reader rules")
     return Extractor(open_client(choice, cache=cache, options=options), template, judge=judge)
+
+
+@dataclass
+class ExtractorRecipe:
+    """``build_extractor``'s arguments as plain data: picklable, so a worker process or a
+    Ray actor on another machine builds its own extractor (and loads spaCy and the model
+    once) from it. ``cache`` False means no response cache; ``cache_path`` None means the
+    default cache of the machine the recipe is called on; ``rpm``/``tpm`` pace this
+    recipe's calls, and ``for_workers(n)`` gives each of n workers 1/n of them."""
+
+    model: str | None = None
+    base_url: str | None = None
+    prompt: str | None = None
+    cache: bool = True
+    cache_path: Path | None = None
+    timeout_s: float = 300.0
+    rpm: float | None = None
+    tpm: float | None = None
+    _limiter: RateLimiter | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __call__(self) -> Extractor:
+        cache = None
+        if self.cache and load_prompt(self.prompt).reader != "rules":
+            cache = _open_shared_cache(self.cache_path or default_cache_path())
+        if self.rpm or self.tpm:
+            self._limiter = RateLimiter(self.rpm, self.tpm)
+        options = ClientOptions(timeout_s=self.timeout_s, limiter=self._limiter)
+        return build_extractor(
+            self.model, base_url=self.base_url, prompt=self.prompt, cache=cache, options=options
+        )
+
+    def for_workers(self, workers: int) -> ExtractorRecipe:
+        """The recipe of one of ``workers`` workers sharing the limits evenly."""
+        rpm = self.rpm / workers if self.rpm else None
+        tpm = self.tpm / workers if self.tpm else None
+        return replace(self, rpm=rpm, tpm=tpm)
+
+    def rate_limit_wait_s(self) -> float:
+        """Seconds this recipe's extractor waited for --rpm/--tpm (in its own process)."""
+        return self._limiter.waited_s if self._limiter is not None else 0.0
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a limiter holds a lock and this process's clock: each worker makes its own
+        return {**self.__dict__, "_limiter": None}
+
+
+def _open_shared_cache(path: Path) -> ResponseCache:
+    """Open the cache with the other workers of this machine waiting their turn: two
+    processes creating and migrating a new SQLite file at once get "database is locked"."""
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = path.with_name(path.name + ".open-lock").open("a")
+    except OSError:  # the cache says what is wrong with its folder
+        return ResponseCache(path)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return ResponseCache(path)
 
 
 def make_extractor(

@@ -4,7 +4,9 @@
 
 It prints ``PORT <n>`` once listening on 127.0.0.1 and serves until killed. Like
 fake_openai's careful model it reads the PARAGRAPH between ``<<<`` and ``>>>`` and turns
-every “quote,” First Last said/denied/warned into a claim. Stdlib only, so a test or a
+every “quote,” First Last said/denied/warned into a claim; the questions reader's
+questions (what a claim is about, its stance, which claim a denial rejects) get short
+answers of the schema asked for, so the default reader can be timed. Stdlib only, so a test or a
 benchmark can run it from any interpreter; a real socket is what exercises keep-alive,
 timeouts and dropped connections, which httpx.MockTransport cannot.
 
@@ -204,6 +206,8 @@ class Handler(BaseHTTPRequestHandler):
         elif reask:
             quotes = [INVENTED] if fault == "wrong_quote" else (rule.fixes if rule else [])
             content = json.dumps({"quotes": quotes})
+        elif (asked := _question(body)) is not None:
+            content = json.dumps(asked)
         else:
             claims = careful_claims(paragraph)
             if rule is not None and rule.claims is not None:
@@ -262,6 +266,22 @@ class Server(ThreadingHTTPServer):
     def __init__(self, port: int, state: State) -> None:
         super().__init__(("127.0.0.1", port), Handler)
         self.state = state
+
+
+def _question(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer to one of the questions reader's questions, from the schema asked for
+    (None: a paragraph reader's question, answered with claims)."""
+    fmt = body.get("response_format") or {}
+    schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema") or {}
+    props = schema.get("properties") or {}
+    if "about" in props:
+        answer: dict[str, Any] = {"about": "harbour fees"}
+        if "stance" in props:
+            answer["stance"] = "neutral"
+        return answer
+    if "denies" in props and "claims" not in props:
+        return {"denies": "none"}
+    return None
 
 
 def _error(message: str, type: str, code: str | None = None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Turn command-line inputs (files, directories, stdin) into articles.
 
 A batch holds thousands of articles, so one bad input must never stop the run: every
-problem becomes an ``InputFailure`` naming the input, and iteration goes on.
+problem becomes an ``InputFailure`` naming the input, and iteration goes on. Tables
+(``table_inputs``) and saved pages (``html_inputs``) have readers of their own; their
+articles are checked here like any other.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from stance.errors import InputError
+from stance.runs.html_inputs import HTML_SUFFIXES, page_text
+from stance.runs.table_inputs import TABLE_SUFFIXES, Columns, table_rows
 from stance.runs.text_decoding import (
     DEFAULT_ENCODING,
     DEFAULT_MAX_CHARS,
@@ -29,10 +33,10 @@ from stance.runs.text_decoding import (
 from stance.runs.text_decoding import clean_text as clean_text  # re-exported for gold and polnear
 from stance.schema import Article
 
-__all__ = ["SUPPORTED", "InputFailure", "iter_articles"]
+__all__ = ["SUPPORTED", "Columns", "InputFailure", "input_files", "iter_articles"]
 
-SUPPORTED = (".txt", ".md", ".json", ".jsonl")
-_SUPPORTED_TEXT = ".txt, .md, .json or .jsonl"
+SUPPORTED = (".txt", ".md", ".json", ".jsonl", *TABLE_SUFFIXES, *HTML_SUFFIXES)
+_SUPPORTED_TEXT = ".txt, .md, .json, .jsonl, .parquet, .arrow, .feather or .html"
 _WS = re.compile(r"\s*")
 
 
@@ -55,17 +59,19 @@ def iter_articles(
     stdin: TextIO | None = None,
     encoding: str = DEFAULT_ENCODING,
     max_chars: int = DEFAULT_MAX_CHARS,
+    columns: Columns | None = None,
 ) -> Iterator[Article | InputFailure]:
     """Yield articles from ``inputs`` in order, lazily; ``"-"`` reads ``stdin``.
 
     ``encoding`` and ``max_chars`` are checked now (ConfigError), before anything is
-    read; ``max_chars`` bounds each article, not a JSONL file of many.
+    read; ``max_chars`` bounds each article, not a JSONL file of many. ``columns`` names
+    the text and id columns of parquet and Arrow files.
     """
-    return _iter(inputs, stdin, TextRules.make(encoding, max_chars))
+    return _iter(inputs, stdin, TextRules.make(encoding, max_chars), columns or Columns())
 
 
 def _iter(
-    inputs: Sequence[str], stdin: TextIO | None, rules: TextRules
+    inputs: Sequence[str], stdin: TextIO | None, rules: TextRules, columns: Columns
 ) -> Iterator[Article | InputFailure]:
     """Ids must be unique within a run because outputs are keyed by them, so later
     occurrences of an id are failures rather than silent overwrites."""
@@ -80,7 +86,7 @@ def _iter(
             stdin_read = True
             items = _read_stdin(stdin if stdin is not None else sys.stdin, rules)
         else:
-            items = _read_path(raw, rules)
+            items = _read_path(raw, rules, columns)
         for item in items:
             if isinstance(item, InputFailure):
                 yield item
@@ -97,7 +103,23 @@ def _iter(
             yield article
 
 
-def _read_path(raw: str, rules: TextRules) -> Iterator[_Item]:
+def input_files(inputs: Sequence[str]) -> Iterator[str | InputFailure]:
+    """The files ``iter_articles`` would read, in its order, for engines that read each file
+    elsewhere (a Ray task); a file's own problems are found when it is read."""
+    for raw in inputs:
+        if raw == "-":
+            yield InputFailure("stdin", STDIN, "stdin cannot be shared out; give files instead")
+        elif raw.strip() and os.path.isdir(raw):
+            found = [entry for entry in _walk(Path(raw), set())]
+            yield from (e if isinstance(e, InputFailure) else str(e) for e in found)
+            if not any(isinstance(e, Path) for e in found):
+                msg = f"{raw}: directory has no {_SUPPORTED_TEXT} files (hidden ones are skipped)"
+                yield InputFailure(Path(raw).name or raw, raw, msg)
+        else:
+            yield raw
+
+
+def _read_path(raw: str, rules: TextRules, columns: Columns) -> Iterator[_Item]:
     """One command-line path: a directory is walked, a file must have a known extension."""
     path = Path(raw)
     if not raw.strip():
@@ -109,7 +131,7 @@ def _read_path(raw: str, rules: TextRules) -> Iterator[_Item]:
                 yield entry
             else:
                 found = True
-                yield from _read_file(entry, rules)
+                yield from _read_file(entry, rules, columns)
         if not found:
             msg = f"{raw}: directory has no {_SUPPORTED_TEXT} files (hidden ones are skipped)"
             yield InputFailure(path.name or raw, raw, msg)
@@ -118,7 +140,7 @@ def _read_path(raw: str, rules: TextRules) -> Iterator[_Item]:
         msg = f"{raw}: unsupported file type {kind}; stance reads {_SUPPORTED_TEXT} files"
         yield InputFailure(path.name, raw, msg)
     else:  # missing files, broken links and link loops are reported by _read_file
-        yield from _read_file(path, rules)
+        yield from _read_file(path, rules, columns)
 
 
 def _walk(directory: Path, visited: set[str]) -> Iterator[Path | InputFailure]:
@@ -152,23 +174,32 @@ _NOT_REGULAR = {
 }
 
 
-def _read_file(path: Path, rules: TextRules) -> Iterator[_Item]:
-    """Read one supported file; a .txt/.md file is one article, JSON files hold records.
+def _read_file(path: Path, rules: TextRules, columns: Columns) -> Iterator[_Item]:
+    """Read one supported file; a .txt/.md/.html file is one article, JSON files and
+    tables hold records.
 
     The file is looked at (stat) before it is opened: a pipe is never opened, so it cannot
     hang the batch, and a .txt too large for ``max_chars`` is refused unread."""
     where = str(path)
     suffix = path.suffix.lower()
-    single = suffix in (".txt", ".md")
+    single = suffix in (".txt", ".md", *HTML_SUFFIXES)
     fallback_id = printable(path.stem if single else path.name)
+    title = date = None
     try:
         info = os.stat(path)
         kind = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode))
         if kind is not None:
             raise InputError(f"{where}: not a regular file ({kind}); save it to a file first")
-        if single:
-            rules.check_size(info.st_size, where)
-        text = rules.decode(path.read_bytes(), where)
+        if suffix in TABLE_SUFFIXES:
+            yield from _table_records(path, columns, rules)
+            return
+        if suffix in HTML_SUFFIXES:
+            page = page_text(path.read_bytes(), where)
+            text, title, date = page.text, page.title, page.date
+        else:
+            if single:
+                rules.check_size(info.st_size, where)
+            text = rules.decode(path.read_bytes(), where)
         article_id = path.stem.strip()
         if single:
             rules.check_length(text, where)
@@ -186,7 +217,13 @@ def _read_file(path: Path, rules: TextRules) -> Iterator[_Item]:
     elif suffix == ".jsonl":
         yield from _jsonl_records(text, where, path.stem, rules)
     else:
-        yield Article(id=article_id, text=text, source=where), where
+        yield Article(id=article_id, text=text, title=title, date=date, source=where), where
+
+
+def _table_records(path: Path, columns: Columns, rules: TextRules) -> Iterator[_Item]:
+    """Rows of a parquet or Arrow file, each checked like a JSONL record (``path:ROW``)."""
+    for row, obj in enumerate(table_rows(path, columns), start=1):
+        yield _record(obj, row, path.stem, str(path), row, rules)
 
 
 def _os_message(exc: OSError, path: Path) -> str:

@@ -3,6 +3,8 @@
 A batch holds thousands of articles and may be killed at any moment, so every record is
 appended and fsynced the moment its article is done, a failed article becomes an error
 record instead of stopping the run, and ``resume`` picks up where a killed run stopped.
+Articles run on threads here; ``workers > 1`` hands them to the process pool (``pool``)
+with the same output, resume, progress and summary.
 """
 
 from __future__ import annotations
@@ -10,30 +12,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from stance.errors import ConfigError, ExtractionError, InputError, ProviderError, StanceError
+from stance.errors import ConfigError
 from stance.reading.extractor import Extractor
-from stance.runs.inputs import InputFailure, iter_articles
+from stance.runs.inputs import Columns, InputFailure, iter_articles
 from stance.runs.output import OutputFile
+from stance.runs.records import extract_record, input_error, warm
 from stance.runs.summary import BatchSummary
 from stance.runs.text_decoding import DEFAULT_ENCODING, DEFAULT_MAX_CHARS
-from stance.schema import Article, ErrorRecord, OutputRecord
+from stance.schema import Article, OutputRecord
 
-__all__ = ["run_batch"]
-
-# Most specific first: the first class an error is an instance of names its error_type.
-_ERROR_TYPES: tuple[tuple[type[StanceError], str], ...] = (
-    (ProviderError, "provider"),
-    (ExtractionError, "extraction"),
-    (InputError, "input"),
-    (StanceError, "stance"),
-)
+__all__ = ["progress_bar", "run_batch"]
 
 
 def run_batch(
@@ -47,16 +40,21 @@ def run_batch(
     progress: bool = False,
     encoding: str = DEFAULT_ENCODING,
     max_chars: int = DEFAULT_MAX_CHARS,
+    columns: Columns | None = None,
+    workers: int = 1,
 ) -> BatchSummary:
     """Extract every article of ``inputs``; only ConfigError and KeyboardInterrupt stop it.
 
     ``extractor_factory`` is called once, when the first article needs it (an input list
     of unreadable files never loads a model), or up front when resuming a file whose
-    records must come from the same model and prompt.
+    records must come from the same model and prompt. With ``workers > 1`` it is pickled
+    and called once in each worker process (``pool.run_in_processes``).
     """
     started = time.perf_counter()
     if concurrency < 1:
         raise ConfigError(f"--concurrency must be at least 1, got {concurrency}")
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
     if resume and output is None:
         raise ConfigError("--resume needs the output file to resume (-o PATH)")
     run = _Run(extractor_factory, on_record, BatchSummary(output=output))
@@ -66,17 +64,17 @@ def run_batch(
             extractor = run.open_extractor()
             run.out.check_same_run(extractor.client.model_id, extractor.prompt.sha256)
     items: Iterable[Article | InputFailure] = run.pending(
-        iter_articles(inputs, encoding=encoding, max_chars=max_chars)
+        iter_articles(inputs, encoding=encoding, max_chars=max_chars, columns=columns)
     )
     try:
         if run.out is not None:
             run.out.open()
         if progress:
             items = list(items)  # a known total gives the bar its ETA
-            with _progress_bar(len(items)) as run.advance:
-                asyncio.run(run.drive(items, concurrency))
+            with progress_bar(len(items)) as run.advance:
+                run.start(items, concurrency, workers)
         else:
-            asyncio.run(run.drive(items, concurrency))
+            run.start(items, concurrency, workers)
     finally:
         run.close()
         run.summary.wall_s = round(time.perf_counter() - started, 2)
@@ -103,9 +101,37 @@ class _Run:
             else:
                 yield item
 
+    def start(
+        self, items: Iterable[Article | InputFailure], concurrency: int, workers: int
+    ) -> None:
+        if workers == 1:
+            asyncio.run(self.drive(items, concurrency))
+            return
+        from stance.runs.pool import run_in_processes
+
+        try:
+            stats = run_in_processes(
+                items, self.factory, workers=workers, concurrency=concurrency, emit=self.emit
+            )
+        except ConfigError as exc:
+            self.fatal = exc
+            self.raise_fatal()
+        self.summary.rate_limit_wait_s = stats.rate_limit_wait_s
+
+    def raise_fatal(self) -> None:
+        if self.fatal is None:
+            return
+        if self.out is not None:  # say what survives and how to go on
+            raise type(self.fatal)(
+                f"{self.fatal}; the batch stopped: finished articles are in "
+                f"{self.out.path}, rerun with --resume once this is fixed"
+            ) from self.fatal
+        raise self.fatal
+
     def open_extractor(self) -> Extractor:
         if self.extractor is None:
             self.extractor = self.factory()
+            warm(self.extractor)
         return self.extractor
 
     async def drive(self, items: Iterable[Article | InputFailure], concurrency: int) -> None:
@@ -119,7 +145,7 @@ class _Run:
             if self.fatal is not None:
                 break
             if isinstance(item, InputFailure):
-                self.emit(_input_error(item))
+                self.emit(input_error(item))
                 continue
             if limit is None:
                 serial = self.open_extractor().client.serial
@@ -130,13 +156,7 @@ class _Run:
             task.add_done_callback(tasks.discard)
         if tasks:
             await asyncio.gather(*tasks)
-        if self.fatal is not None:
-            if self.out is not None:  # say what survives and how to go on
-                raise type(self.fatal)(
-                    f"{self.fatal}; the batch stopped: finished articles are in "
-                    f"{self.out.path}, rerun with --resume once this is fixed"
-                ) from self.fatal
-            raise self.fatal
+        self.raise_fatal()
 
     async def extract(self, article: Article, limit: asyncio.Semaphore) -> None:
         try:
@@ -159,26 +179,7 @@ class _Run:
     def _extract(self, article: Article) -> OutputRecord:
         extractor = self.extractor
         assert extractor is not None
-        try:
-            return extractor.extract(article)
-        except ConfigError:
-            raise
-        except StanceError as exc:
-            kind = next(name for cls, name in _ERROR_TYPES if isinstance(exc, cls))
-            message = str(exc)
-        except Exception as exc:  # a bug must cost one article, not the batch
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            at = f"{Path(where.filename).name}:{where.lineno}"
-            kind, message = "internal", f"{type(exc).__name__}: {exc} (at {at})"
-        return ErrorRecord(
-            article_id=article.id,
-            source=article.source,
-            error_type=kind,
-            message=message,
-            model=extractor.client.model_id,
-            prompt=extractor.prompt.info,
-            created_at=datetime.now(timezone.utc),
-        )
+        return extract_record(extractor, article)
 
     def emit(self, record: OutputRecord) -> None:
         """Write one record the moment it is done, then report it."""
@@ -199,18 +200,8 @@ class _Run:
             self.out.close()
 
 
-def _input_error(failure: InputFailure) -> ErrorRecord:
-    return ErrorRecord(
-        article_id=failure.article_id,
-        source=failure.source,
-        error_type="input",
-        message=failure.message,
-        created_at=datetime.now(timezone.utc),
-    )
-
-
 @contextlib.contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[BatchSummary], None]]:
+def progress_bar(total: int | None) -> Iterator[Callable[[BatchSummary], None]]:
     """A rich bar on stderr with ETA, claims so far and failures."""
     from rich import progress as rp
     from rich.console import Console

@@ -1,0 +1,178 @@
+"""--workers N: the process pool gives the thread runner's records, loses nothing to a
+killed worker, stops on a configuration error, and shares --rpm/--tpm among its workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scale_articles import write_jsonl
+
+from stance.api import ExtractorRecipe
+from stance.errors import AuthError, ConfigError
+from stance.runs.runner import run_batch
+from stance.schema import (
+    Article,
+    ErrorRecord,
+    Extraction,
+    OutputRecord,
+    PromptInfo,
+    Provenance,
+    parse_record,
+)
+
+STANCE = Path(sys.executable).with_name("stance")
+PROMPT = PromptInfo(name="stub", version="1", hash="e" * 64)
+
+
+class _Client:
+    serial = False
+    model_id = "stub:pool"
+
+
+class _Prompt:
+    info = PROMPT
+    sha256 = PROMPT.hash
+    reader = "stub"
+
+
+@dataclass
+class StubRecipe:
+    """A picklable recipe for a stub extractor. ``kill_once`` names an article whose worker
+    is SIGKILLed the first time it is read (``marker`` remembers it); ``refuse`` one that
+    raises an AuthError, as a revoked API key would."""
+
+    marker: Path
+    kill_once: str | None = None
+    refuse: str | None = None
+
+    def __call__(self) -> Any:
+        return _StubExtractor(self)
+
+
+class _StubExtractor:
+    client = _Client()
+    prompt = _Prompt()
+
+    def __init__(self, recipe: StubRecipe) -> None:
+        self.recipe = recipe
+
+    def extract(self, article: Article) -> Extraction:
+        if article.id == self.recipe.kill_once and not self.recipe.marker.exists():
+            self.recipe.marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        if article.id == self.recipe.refuse:
+            raise AuthError("the endpoint refused the API key (401)")
+        return Extraction(
+            article_id=article.id,
+            text=article.text,
+            provenance=Provenance(
+                model="stub:pool",
+                prompt=PROMPT,
+                stance_version="test",
+                created_at=datetime.now(timezone.utc),
+            ),
+        )
+
+
+def records(out: Path) -> dict[str, OutputRecord]:
+    found = [parse_record(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len({r.article_id for r in found}) == len(found), "an id written twice"
+    return {r.article_id: r for r in found}
+
+
+def without_provenance(out: Path) -> dict[str, Any]:
+    """Records as the user compares them: the run's own times and provenance aside."""
+    rows = {}
+    for line in out.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        row.pop("provenance", None)
+        row.pop("created_at", None)
+        rows[row["article_id"]] = row
+    return rows
+
+
+def test_workers_write_the_records_threads_write(tmp_path: Path) -> None:
+    """The real rules reader (spaCy in each worker) on 50 articles plus a bad line: the
+    same records, the same summary counts and the same exit code from the CLI."""
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 50)
+    with source.open("a", encoding="utf-8") as f:
+        f.write('{"id": "no-text"}\n')
+    runs = {}
+    for name, extra in (("threads", []), ("pool", ["--workers", "2"])):
+        out = tmp_path / f"{name}.jsonl"
+        command = [str(STANCE), "extract", str(source), "--reader", "rules", "-o", str(out)]
+        done = subprocess.run(
+            [*command, *extra], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert done.returncode == 1, done.stderr  # the bad line is a failure, as before
+        assert "51 articles: 50 extracted, 1 failed" in done.stderr
+        runs[name] = without_provenance(out)
+    assert runs["pool"] == runs["threads"]
+    assert sum(len(r.get("claims", [])) for r in runs["pool"].values()) > 200
+
+
+def test_a_killed_worker_costs_its_article_only_and_resume_finishes(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    ids = write_jsonl(source, 30)
+    recipe = StubRecipe(tmp_path / "killed", kill_once=ids[7])
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([str(source)], recipe, output=out, resume=False, concurrency=4, workers=2)
+    first = records(out)
+    assert len(first) == 30 and summary.failed >= 1
+    failed = [r for r in first.values() if isinstance(r, ErrorRecord)]
+    assert ids[7] in {r.article_id for r in failed}
+    assert all("killed by signal 9; --resume retries it" in r.message for r in failed)
+    again = run_batch([str(source)], recipe, output=out, resume=True, concurrency=4, workers=2)
+    assert again.failed == 0 and again.skipped_resumed == 30 - len(failed)
+    assert all(isinstance(r, Extraction) for r in records(out).values())
+
+
+def test_a_refused_key_in_a_worker_stops_the_batch(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    ids = write_jsonl(source, 40)
+    out = tmp_path / "out.jsonl"
+    recipe = StubRecipe(tmp_path / "unused", refuse=ids[3])
+    with pytest.raises(ConfigError, match=r"refused the API key.*rerun with --resume"):
+        run_batch([str(source)], recipe, output=out, resume=False, concurrency=2, workers=2)
+    written = records(out)
+    assert ids[3] not in written and len(written) < 40  # it stopped, keeping what was done
+
+
+def test_an_unpicklable_factory_is_a_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 2)
+    with pytest.raises(ConfigError, match="--workers needs an extractor recipe that can be"):
+        run_batch([str(source)], lambda: None, output=None, resume=False, concurrency=2, workers=2)  # type: ignore[arg-type, return-value]
+
+
+def test_workers_share_the_rate_limits() -> None:
+    recipe = ExtractorRecipe("openai:x", rpm=600, tpm=90_000)
+    each = recipe.for_workers(3)
+    assert (each.rpm, each.tpm) == (200, 30_000) and each.model == "openai:x"
+    assert ExtractorRecipe(prompt="rules-v1").for_workers(2).rpm is None
+
+
+def test_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 1)
+    cases = {
+        ("--engine", "spark"): "--engine must be local or ray, not 'spark'",
+        ("--address", "auto"): "--address and --partition-format are for --engine ray",
+        ("--engine", "ray", "--partition-format", "parquet", "-o", str(tmp_path / "o.jsonl")): (
+            "--partition-format is for partitions: give -o a directory"
+        ),
+    }
+    for args, message in cases.items():
+        command = [str(STANCE), "extract", str(source), "--reader", "rules", *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
