@@ -30,7 +30,7 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 # Commands the docs name that are not stance's, make's or Python's: shell built-ins and the
 # servers a user runs beside stance (vLLM), which are not installed here.
-OTHER_COMMANDS = {"export", "pip", "vllm"}
+OTHER_COMMANDS = {"export", "pip", "vllm", "ray"}  # ray: the [ray] extra's command
 
 
 @pytest.fixture(scope="module")
