@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from stance.evaluation.article_scoring import score_article
 from stance.evaluation.gold import GoldArticle
@@ -97,14 +98,20 @@ def as_record(article: GoldArticle) -> Extraction:
 
 def human_ceiling(pairs: Sequence[tuple[GoldArticle, GoldArticle]]) -> dict[str, float | None]:
     """Each metric of ``CEILING_METRICS``, B scored against A and A against B, averaged."""
+
+    def both_ways(used: Sequence[tuple[GoldArticle, GoldArticle]]) -> tuple[Any, Any]:
+        return (
+            count_matrix([score_article(as_record(b), a).counts for a, b in used]),
+            count_matrix([score_article(as_record(a), b).counts for a, b in used]),
+        )
+
+    # relations count only where both labellings name target actors: an older gold file
+    # without them would score the other labeller's relations as all wrong
+    every = both_ways(pairs)
+    labelled = both_ways([(a, b) for a, b in pairs if _targets(a) and _targets(b)])
     out: dict[str, float | None] = {}
     for name in CEILING_METRICS:
-        # relations count only where both labellings name target actors: an older gold file
-        # without them would score the other labeller's relations as all wrong
-        scope = [(a, b) for a, b in pairs if _targets(a) and _targets(b)]
-        used = scope if name.startswith("relation") else list(pairs)
-        one_way = count_matrix([score_article(as_record(b), a).counts for a, b in used])
-        other_way = count_matrix([score_article(as_record(a), b).counts for a, b in used])
+        one_way, other_way = labelled if name.startswith("relation") else every
         values = [v for v in (micro(one_way, name), micro(other_way, name)) if v == v]
         out[name] = round(sum(values) / len(values), 4) if values else None
     return out

@@ -23,7 +23,7 @@ from stance.reading.find.actors import ActorRegistry
 from stance.reading.find.document import Document, parse
 from stance.reading.find.segments import split_segments
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
-from stance.reading.judge.learned import NO_STANCE
+from stance.reading.judge.learned import NO_STANCE, sides_of
 from stance.reading.judge.rules_reader import read_by_rules
 from stance.reading.judge.targets import claim_phrases, target_features
 from stance.schema import ClaimType
@@ -91,7 +91,7 @@ def _link_group(
     gold: GoldClaim,
     registry: ActorRegistry,
 ) -> list[tuple[list[str], bool]]:
-    side = {denial.draft.claimer_key}
+    side = sides_of(denial.draft)
     others = [
         (i, v) for i, v in enumerate(views) if v.draft.claimer_key not in side and v is not denial
     ]
