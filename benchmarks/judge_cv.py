@@ -25,16 +25,55 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from stance.api import build_extractor  # noqa: E402
+from stance.evaluation.article_scoring import DEFAULT_IOU, pair_claims  # noqa: E402
 from stance.evaluation.compare import compare  # noqa: E402
 from stance.evaluation.compare_tables import to_terminal  # noqa: E402
 from stance.evaluation.dataset_scoring import score_dataset  # noqa: E402
 from stance.evaluation.splits import load_split  # noqa: E402
 from stance.reading.judge.learned import HEADS_DIR, HeadSet, LearnedJudge  # noqa: E402
-from stance.schema import Article, OutputRecord  # noqa: E402
+from stance.schema import Article, Extraction, OutputRecord  # noqa: E402
 from stance.training import fit  # noqa: E402
 from stance.training.examples import ArticleExamples, article_examples  # noqa: E402
 
 FOLDS = 5
+LOSSES = (
+    "denial not found",
+    "denied claim not found",
+    "denial typed otherwise",
+    "linked to nothing",
+    "linked elsewhere",
+    "right",
+)
+
+
+def link_losses(articles: list[Any], records: dict[str, OutputRecord]) -> dict[str, int]:
+    """Where each gold link is lost: the first step of the chain that fails."""
+    counts = dict.fromkeys(LOSSES, 0)
+    for a in articles:
+        record = records[a.id]
+        claims = record.claims if isinstance(record, Extraction) else []
+        pairs = pair_claims(claims, a.claims, DEFAULT_IOU)
+        pred_of = {j: i for i, j in pairs.items()}
+        index = {c.id: j for j, c in enumerate(a.claims)}
+        ids = {c.id: i for i, c in enumerate(claims)}
+        for j, g in enumerate(a.claims):
+            if g.denies is None:
+                continue
+            i, target = pred_of.get(j), pred_of.get(index[g.denies])
+            if i is None:
+                loss = "denial not found"
+            elif target is None:
+                loss = "denied claim not found"
+            elif claims[i].type.value != "denial":
+                loss = "denial typed otherwise"
+            elif claims[i].denies is None:
+                loss = "linked to nothing"
+            elif ids.get(claims[i].denies) != target:
+                loss = "linked elsewhere"
+            else:
+                loss = "right"
+            counts[loss] += 1
+    return counts
 
 
 def _fold_heads(examples: list[ArticleExamples], train: list[int], card: dict[str, Any]) -> HeadSet:
@@ -92,6 +131,9 @@ def main() -> None:
                 if k in m and m[k].value is not None and not np.isnan(m[k].value)
             )
         )
+    for name, records in (("rules", rules), ("learned (cv)", learned)):
+        losses = link_losses(articles, records)
+        print(f"{name:14} gold links: " + ", ".join(f"{k} {v}" for k, v in losses.items()))
     print(to_terminal(compare([reports["rules"], reports["learned (cv)"]], ["rules", "learned"])))
 
 

@@ -64,7 +64,8 @@ class ExtractorRecipe:
     Ray actor on another machine builds its own extractor (and loads spaCy and the model
     once) from it. ``cache`` False means no response cache; ``cache_path`` None means the
     default cache of the machine the recipe is called on; ``rpm``/``tpm`` pace this
-    recipe's calls, and ``for_workers(n)`` gives each of n workers 1/n of them."""
+    recipe's calls, and ``for_workers(n)`` gives each of n workers 1/n of them; ``judge``
+    is ``--judge`` (None: the reader's default), the same in every worker."""
 
     model: str | None = None
     base_url: str | None = None
@@ -74,6 +75,7 @@ class ExtractorRecipe:
     timeout_s: float = 300.0
     rpm: float | None = None
     tpm: float | None = None
+    judge: str | None = None
     _limiter: RateLimiter | None = field(default=None, init=False, repr=False, compare=False)
 
     def __call__(self) -> Extractor:
@@ -84,7 +86,12 @@ class ExtractorRecipe:
             self._limiter = RateLimiter(self.rpm, self.tpm)
         options = ClientOptions(timeout_s=self.timeout_s, limiter=self._limiter)
         return build_extractor(
-            self.model, base_url=self.base_url, prompt=self.prompt, cache=cache, options=options
+            self.model,
+            base_url=self.base_url,
+            prompt=self.prompt,
+            cache=cache,
+            options=options,
+            judge=self.judge,
         )
 
     def for_workers(self, workers: int) -> ExtractorRecipe:

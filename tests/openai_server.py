@@ -5,8 +5,9 @@
 It prints ``PORT <n>`` once listening on 127.0.0.1 and serves until killed. Like
 fake_openai's careful model it reads the PARAGRAPH between ``<<<`` and ``>>>`` and turns
 every “quote,” First Last said/denied/warned into a claim; the questions reader's
-questions (what a claim is about, its stance, which claim a denial rejects) get short
-answers of the schema asked for, so the default reader can be timed. Stdlib only, so a test or a
+questions (what a claim is about, its stance, which claim a denial rejects) and the model
+judge's (a decision per claim shown, by pointer) get short answers of the schema asked for,
+so the readers that ask a model can be timed. Stdlib only, so a test or a
 benchmark can run it from any interpreter; a real socket is what exercises keep-alive,
 timeouts and dropped connections, which httpx.MockTransport cannot.
 
@@ -38,6 +39,7 @@ from typing import Any
 
 _PARAGRAPH = re.compile(r"PARAGRAPH:\n<<<\n(.*)\n>>>", re.DOTALL)
 _SAID = re.compile(r"“([^”]+?)[,.]?”,? ([A-Z][a-z]+ [A-Z][a-z]+) (said|denied|warned)")
+_JUDGED = re.compile(r"C[0-9]+")
 _TYPES = {"said": "assertion", "denied": "denial", "warned": "warning"}
 REASK_MARKER = "not exact copies"
 INVENTED = "This sentence appears nowhere in the article"
@@ -281,6 +283,10 @@ def _question(body: dict[str, Any]) -> dict[str, Any] | None:
         return answer
     if "denies" in props and "claims" not in props:
         return {"denies": "none"}
+    if props and all(_JUDGED.fullmatch(key) for key in props):
+        # the model judge: one decision per claim shown (C1, C2, ...), answered by pointer
+        decision = {"type": "assertion", "denies": "none", "polarity": "neutral", "target": "none"}
+        return dict.fromkeys(props, decision)
     return None
 
 

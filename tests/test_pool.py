@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openai_server import get, run_stance, running, stance_env
 from scale_articles import write_jsonl
 
 from stance.api import ExtractorRecipe
@@ -119,6 +120,25 @@ def test_workers_write_the_records_threads_write(tmp_path: Path) -> None:
         runs[name] = without_provenance(out)
     assert runs["pool"] == runs["threads"]
     assert sum(len(r.get("claims", [])) for r in runs["pool"].values()) > 200
+
+
+def test_workers_judge_with_the_judge_asked_for(tmp_path: Path) -> None:
+    """--judge reaches every worker: with --judge model and --workers 2 each article's
+    claims are judged by the endpoint (one call an article), as they are on threads."""
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, 6)
+    with running() as url:
+        out = tmp_path / "pool.jsonl"
+        done = run_stance(
+            url, str(source), "--judge", "model", "--workers", "2", "-o", str(out),
+            env=stance_env(tmp_path), timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        asked = get(url, "/stats")["requests"]
+    found = records(out)
+    assert len(found) == 6
+    assert {r.provenance.judge.get("judge") for r in found.values()} == {"model"}
+    assert asked >= 6
 
 
 def test_a_killed_worker_costs_its_article_only_and_resume_finishes(tmp_path: Path) -> None:

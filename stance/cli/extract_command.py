@@ -167,6 +167,7 @@ def extract_command(
                 timeout_s=timeout,
                 rpm=rpm,
                 tpm=tpm,
+                judge=judge,
             )
             if engine == "ray":
                 from stance.runs.ray_engine import RayOptions, run_on_ray

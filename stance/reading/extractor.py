@@ -8,6 +8,7 @@ as rejected items with the reason. Nothing the model says is kept or dropped sil
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -84,6 +85,12 @@ class Extractor:
         self.read_all_segments = read_all_segments
         self.judge_name = judge
         self._judge: Judge | None = None
+        # One article's CPU work (parse, rules, heads, assembly) at a time per extractor;
+        # a batch's threads overlap only their waits on the model (``_ask`` lets go of it).
+        # Thirty-two threads parsing at once under the GIL spent more time switching than
+        # parsing: 1,000 one-paragraph articles took 22.4 s (16.8 s of it system time)
+        # against 10.0 s one at a time.
+        self._cpu = threading.Lock()
 
     def judge(self) -> Judge | None:
         """The judge of candidates found by code (None: the rules' decisions stand)."""
@@ -92,6 +99,11 @@ class Extractor:
         return self._judge
 
     def extract(self, article: Article | str) -> Extraction:
+        """Read one article; safe to call from many threads at once (see ``_cpu``)."""
+        with self._cpu:
+            return self._extract(article)
+
+    def _extract(self, article: Article | str) -> Extraction:
         if isinstance(article, str):
             article = Article(id="article", text=article)
         started = time.perf_counter()
@@ -195,7 +207,11 @@ class Extractor:
             self._accept(text, item, alignment, segment, registry, reading)
 
     def _ask(self, messages: list[dict[str, str]], model: type[T], reading: _Reading) -> T:
-        result = self.client.ask(messages, model, prompt_hash=self.prompt.sha256)
+        self._cpu.release()  # the wait on the model is where other articles' work goes
+        try:
+            result = self.client.ask(messages, model, prompt_hash=self.prompt.sha256)
+        finally:
+            self._cpu.acquire()
         reading.usage = reading.usage + Usage(
             prompt_tokens=result.prompt_tokens,
             completion_tokens=result.completion_tokens,
