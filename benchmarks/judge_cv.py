@@ -4,7 +4,10 @@ For each of 5 folds (articles grouped, as `stance train` groups them), the learn
 fitted on the other four folds with the card's chosen strengths (no inner search), and the
 default reader with those heads reads the held-out fold; the rules judge reads the same
 articles. Both are scored with `stance eval`'s scorer and compared with a paired bootstrap
-(Holm), so the learned judge's figure on train is never one it was fitted on.
+(Holm), so the learned judge's figure on train is never one it was fitted on. It also prints
+where each labelled link is lost (the first step of the chain that fails: the denial or the
+denied claim not found, the denial typed otherwise, linked to nothing or elsewhere) and the
+confusion of types.
 
     .venv/bin/python benchmarks/judge_cv.py            # prints both and the paired comparison
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,31 @@ LOSSES = (
     "linked elsewhere",
     "right",
 )
+
+
+def type_confusion(
+    articles: list[Any], records: dict[str, OutputRecord]
+) -> Counter[tuple[str, str]]:
+    """(gold type, predicted type) over the claims both found."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for a in articles:
+        record = records[a.id]
+        claims = record.claims if isinstance(record, Extraction) else []
+        for i, j in pair_claims(claims, a.claims, DEFAULT_IOU).items():
+            if a.claims[j].type is not None:
+                counts[(a.claims[j].type.value, claims[i].type.value)] += 1
+    return counts
+
+
+def print_confusion(counts: Counter[tuple[str, str]]) -> None:
+    kinds = sorted({k for pair in counts for k in pair})
+    print("gold \\ predicted " + " ".join(f"{k[:6]:>6}" for k in kinds) + "  recall")
+    for g in kinds:
+        row = [counts[(g, p)] for p in kinds]
+        total = sum(row)
+        print(
+            f"{g:17} " + " ".join(f"{n:6}" for n in row) + f"  {counts[(g, g)] / max(total, 1):.2f}"
+        )
 
 
 def link_losses(articles: list[Any], records: dict[str, OutputRecord]) -> dict[str, int]:
@@ -134,6 +163,7 @@ def main() -> None:
     for name, records in (("rules", rules), ("learned (cv)", learned)):
         losses = link_losses(articles, records)
         print(f"{name:14} gold links: " + ", ".join(f"{k} {v}" for k, v in losses.items()))
+        print_confusion(type_confusion(articles, records))
     print(to_terminal(compare([reports["rules"], reports["learned (cv)"]], ["rules", "learned"])))
 
 

@@ -1,7 +1,7 @@
 """Rules-mode articles per second with 1 and 2 workers, in the process pool and under Ray.
 
     python benchmarks/scale_rules.py [--articles 2000] [--root ../shared/benchmarks/polnear/train]
-        [--workers 1,2] [--engines pool,ray] [--rpm 10000] [--calls-per-article 17.1]
+        [--workers 1,2] [--engines pool,ray] [--rpm 10000]
 
 The articles are PolNeAR train texts (news articles of ordinary length), repeated under new
 ids until there are ``--articles`` of them, written to a temporary JSONL file that is deleted
@@ -13,15 +13,16 @@ each engine is timed too and its start-up subtracted for the per-article figures
 Prints, per configuration: wall, articles per second (after start-up), the speed-up of N
 workers over one, and Ray's overhead per article over the pool with the same workers.
 Then a projection from these figures: the time for 1 million articles in rules mode on
-N cores, and with a remote model paced at ``--rpm`` requests per minute (the default
-reader asks about ``--calls-per-article`` questions an article: 1,436 for the 84 PolNeAR
-dev articles, README).
+N cores, and with a capable remote model judging (``--judge model``) paced at ``--rpm``
+requests per minute. The default reader asks no model; the model judge asks one call per
+12 claims of an article, counted here from the claims the runs found.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -29,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from stance.reading.judge.model_judge import MAX_CLAIMS_PER_CALL
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = ROOT.parent / "shared" / "benchmarks" / "polnear" / "train"
@@ -46,6 +49,17 @@ def write_articles(root: Path, count: int, path: Path) -> float:
             chars += len(text)
             f.write(json.dumps({"id": f"polnear-{n:06d}", "text": text}) + "\n")
     return chars / count
+
+
+def judge_calls(out: Path) -> int:
+    """The calls ``--judge model`` would make for these records: one per 12 claims (its
+    MAX_CLAIMS_PER_CALL), an article with none asking nothing."""
+    total = 0
+    with out.open(encoding="utf-8") as f:
+        for line in f:
+            claims = len(json.loads(line).get("claims", []))
+            total += math.ceil(claims / MAX_CLAIMS_PER_CALL)
+    return total
 
 
 def run(
@@ -77,7 +91,6 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--engines", default="pool,ray")
     parser.add_argument("--rpm", type=float, default=10_000)
-    parser.add_argument("--calls-per-article", type=float, default=1436 / 84)
     opts = parser.parse_args()
     counts = [int(w) for w in opts.workers.split(",")]
     engines = opts.engines.split(",")
@@ -85,6 +98,7 @@ def main() -> None:
     walls: dict[tuple[str, int], float] = {}
     cpus: dict[tuple[str, int], float] = {}
     startup: dict[str, float] = {}
+    calls = 0
     with tempfile.TemporaryDirectory(prefix="scale-rules-") as tmp:
         folder = Path(tmp)
         source, one = folder / "articles.jsonl", folder / "one.jsonl"
@@ -102,6 +116,7 @@ def main() -> None:
                 walls[engine, workers], cpus[engine, workers] = run(
                     source, out, engine, workers, env
                 )
+                calls = judge_calls(out) if out.is_file() else calls
     print(
         f"\n{'engine':8} {'workers':>7} {'wall s':>8} {'start-up s':>10} {'art/s':>7} "
         f"{'x1':>6} {'CPU s':>8} {'cores used':>10}"
@@ -137,11 +152,12 @@ def main() -> None:
     for cores in (2, 16, 64, 256):
         hours = 1e6 / (per_core * cores) / 3600
         print(f"  1M articles, rules mode, {cores} cores: {hours:,.1f} h")
-    model_hours = 1e6 * opts.calls_per_article / opts.rpm / 60
+    per_article = calls / opts.articles
+    model_hours = 1e6 * per_article / opts.rpm / 60
     print(
-        f"  1M articles, default reader, remote model at {opts.rpm:,.0f} requests/min "
-        f"({opts.calls_per_article:.1f} calls an article): {model_hours:,.1f} h, "
-        "if the cores keep up with the rules stages above"
+        f"  1M articles, --judge model, remote model at {opts.rpm:,.0f} requests/min "
+        f"({per_article:.2f} calls an article, one per 12 claims found): {model_hours:,.1f} h, "
+        "if the cores keep up with the stages above; the default reader asks no model"
     )
 
 
