@@ -16,6 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from stance.reading import candidate_pipeline
+from stance.reading.find import document
 from stance.reading.ask.prompts import load_prompt
 from stance.reading.extractor import Extractor
 from stance.schema import Article
@@ -82,7 +83,7 @@ def test_threads_overlap_the_model_waits_and_read_as_one_thread_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     parsing = {"now": 0, "peak": 0}
-    real_parse = candidate_pipeline.parse
+    real_parse = document.parse
 
     def counted_parse(text: str) -> Any:
         parsing["now"] += 1
