@@ -16,9 +16,9 @@ import pytest
 from pydantic import BaseModel
 
 from stance.reading import candidate_pipeline
-from stance.reading.find import document
 from stance.reading.ask.prompts import load_prompt
 from stance.reading.extractor import Extractor
+from stance.reading.find import document
 from stance.schema import Article
 
 WAIT_S = 0.4
