@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -321,12 +322,8 @@ def _paragraph_of(messages: list[dict[str, str]]) -> str:
     return flat[:80] + ("..." if len(flat) > 80 else "")
 
 
+@lru_cache(maxsize=1024)
 def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A response model's JSON Schema, built once: it is part of every call's cache key."""
-    found = _SCHEMAS.get(model)
-    if found is None:
-        found = _SCHEMAS[model] = model.model_json_schema()
-    return found
-
-
-_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+    """A response model's JSON Schema, built once: it is part of every call's cache key.
+    Bounded: a reader that built a new class per call must not grow the process with it."""
+    return model.model_json_schema()

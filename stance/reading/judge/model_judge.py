@@ -11,6 +11,8 @@ An article with more claims than fit one call is asked in consecutive windows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -38,8 +40,15 @@ what that stance is toward: the number of one of the claim's phrases (P...), or 
 it targets when it accuses, denies or asks something of an actor (actor)."""
 
 
-def judge_answer_model(claims: int, phrases: list[int]) -> type[BaseModel]:
-    """One decision per claim, with enums of exactly the numbers shown."""
+def judge_answer_model(claims: int, phrases: Sequence[int]) -> type[BaseModel]:
+    """One decision per claim, with enums of exactly the numbers shown. Cached by its shape:
+    a new class per call would cost a pydantic build each time and, kept by the client's
+    schema cache, memory that grew with every article (40 MiB a thousand articles)."""
+    return _judge_answer_model(claims, tuple(phrases))
+
+
+@lru_cache(maxsize=512)
+def _judge_answer_model(claims: int, phrases: tuple[int, ...]) -> type[BaseModel]:
     claim_ids = tuple(f"C{i}" for i in range(1, claims + 1))
     fields: dict[str, Any] = {}
     kinds: Any = Literal[tuple(t.value for t in ClaimType)]
