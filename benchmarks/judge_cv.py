@@ -35,7 +35,7 @@ from stance.evaluation.compare_tables import to_terminal  # noqa: E402
 from stance.evaluation.dataset_scoring import score_dataset  # noqa: E402
 from stance.evaluation.splits import load_split  # noqa: E402
 from stance.reading.judge.learned import HEADS_DIR, HeadSet, LearnedJudge  # noqa: E402
-from stance.schema import Article, Extraction, OutputRecord  # noqa: E402
+from stance.schema import Article, Claim, ClaimType, Extraction, OutputRecord  # noqa: E402
 from stance.training import fit  # noqa: E402
 from stance.training.examples import ArticleExamples, article_examples  # noqa: E402
 
@@ -50,14 +50,18 @@ LOSSES = (
 )
 
 
+def claims_of(record: OutputRecord) -> list[Claim]:
+    """The claims of a record (an error record has none)."""
+    return record.claims if isinstance(record, Extraction) else []
+
+
 def type_confusion(
     articles: list[Any], records: dict[str, OutputRecord]
 ) -> Counter[tuple[str, str]]:
     """(gold type, predicted type) over the claims both found."""
     counts: Counter[tuple[str, str]] = Counter()
     for a in articles:
-        record = records[a.id]
-        claims = record.claims if isinstance(record, Extraction) else []
+        claims = claims_of(records[a.id])
         for i, j in pair_claims(claims, a.claims, DEFAULT_IOU).items():
             if a.claims[j].type is not None:
                 counts[(a.claims[j].type.value, claims[i].type.value)] += 1
@@ -79,8 +83,7 @@ def link_losses(articles: list[Any], records: dict[str, OutputRecord]) -> dict[s
     """Where each gold link is lost: the first step of the chain that fails."""
     counts = dict.fromkeys(LOSSES, 0)
     for a in articles:
-        record = records[a.id]
-        claims = record.claims if isinstance(record, Extraction) else []
+        claims = claims_of(records[a.id])
         pairs = pair_claims(claims, a.claims, DEFAULT_IOU)
         pred_of = {j: i for i, j in pairs.items()}
         index = {c.id: j for j, c in enumerate(a.claims)}
@@ -93,7 +96,7 @@ def link_losses(articles: list[Any], records: dict[str, OutputRecord]) -> dict[s
                 loss = "denial not found"
             elif target is None:
                 loss = "denied claim not found"
-            elif claims[i].type.value != "denial":
+            elif claims[i].type is not ClaimType.DENIAL:
                 loss = "denial typed otherwise"
             elif claims[i].denies is None:
                 loss = "linked to nothing"

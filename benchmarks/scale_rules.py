@@ -98,7 +98,7 @@ def main() -> None:
     walls: dict[tuple[str, int], float] = {}
     cpus: dict[tuple[str, int], float] = {}
     startup: dict[str, float] = {}
-    calls = 0
+    calls: int | None = None
     with tempfile.TemporaryDirectory(prefix="scale-rules-") as tmp:
         folder = Path(tmp)
         source, one = folder / "articles.jsonl", folder / "one.jsonl"
@@ -116,7 +116,8 @@ def main() -> None:
                 walls[engine, workers], cpus[engine, workers] = run(
                     source, out, engine, workers, env
                 )
-                calls = judge_calls(out) if out.is_file() else calls
+                if calls is None:  # every run writes the same records: count once
+                    calls = judge_calls(out)
     print(
         f"\n{'engine':8} {'workers':>7} {'wall s':>8} {'start-up s':>10} {'art/s':>7} "
         f"{'x1':>6} {'CPU s':>8} {'cores used':>10}"
@@ -152,11 +153,12 @@ def main() -> None:
     for cores in (2, 16, 64, 256):
         hours = 1e6 / (per_core * cores) / 3600
         print(f"  1M articles, rules mode, {cores} cores: {hours:,.1f} h")
-    per_article = calls / opts.articles
+    per_article = (calls or 0) / opts.articles
     model_hours = 1e6 * per_article / opts.rpm / 60
     print(
         f"  1M articles, --judge model, remote model at {opts.rpm:,.0f} requests/min "
-        f"({per_article:.2f} calls an article, one per 12 claims found): {model_hours:,.1f} h, "
+        f"({per_article:.2f} calls an article, one per {MAX_CLAIMS_PER_CALL} claims found): "
+        f"{model_hours:,.1f} h, "
         "if the cores keep up with the stages above; the default reader asks no model"
     )
 

@@ -172,22 +172,19 @@ def main() -> None:
             "--workers",
             str(opts.workers),
         ]
-        articles = str(folder / "articles.jsonl")
+        articles = folder / "articles.jsonl"
         asking = [*base, "--judge", opts.judge]
-        one = folder / "one.jsonl"
-        one.write_text(
-            (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n",
-            encoding="utf-8",
-        )
+        one = folder / "one.jsonl"  # its first article alone: the start-up run
+        one.write_text(articles.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
         try:
             startup = run_client([*asking, str(one), "-o", str(folder / "startup.jsonl")], env)
             before_calls = int(server_stats(port)["requests"])
             server_before = cpu_seconds(server.pid)
-            cold = run_client([*asking, articles, "-o", str(folder / "cold.jsonl")], env)
+            cold = run_client([*asking, str(articles), "-o", str(folder / "cold.jsonl")], env)
             server_cpu = cpu_seconds(server.pid) - server_before
             calls = int(server_stats(port)["requests"]) - before_calls
-            cached = run_client([*asking, articles, "-o", str(folder / "cached.jsonl")], env)
-            default = run_client([*base, articles, "-o", str(folder / "default.jsonl")], env)
+            cached = run_client([*asking, str(articles), "-o", str(folder / "cached.jsonl")], env)
+            default = run_client([*base, str(articles), "-o", str(folder / "default.jsonl")], env)
         finally:
             server.kill()
             server.wait()

@@ -43,7 +43,7 @@ it targets when it accuses, denies or asks something of an actor (actor)."""
 def judge_answer_model(claims: int, phrases: Sequence[int]) -> type[BaseModel]:
     """One decision per claim, with enums of exactly the numbers shown. Cached by its shape:
     a new class per call would cost a pydantic build each time and, kept by the client's
-    schema cache, memory that grew with every article (40 MiB a thousand articles)."""
+    schema cache, memory that grew with every article (30 MiB a thousand articles)."""
     return _judge_answer_model(claims, tuple(phrases))
 
 
