@@ -54,6 +54,7 @@ class StubRecipe:
     marker: Path
     kill_once: str | None = None
     refuse: str | None = None
+    pad: int = 0  # characters added to each record's text: records that take long to send
 
     def __call__(self) -> Any:
         return _StubExtractor(self)
@@ -74,7 +75,7 @@ class _StubExtractor:
             raise AuthError("the endpoint refused the API key (401)")
         return Extraction(
             article_id=article.id,
-            text=article.text,
+            text=article.text + " " * self.recipe.pad,
             provenance=Provenance(
                 model="stub:pool",
                 prompt=PROMPT,
@@ -155,6 +156,38 @@ def test_a_killed_worker_costs_its_article_only_and_resume_finishes(tmp_path: Pa
     again = run_batch([str(source)], recipe, output=out, resume=True, concurrency=4, workers=2)
     assert again.failed == 0 and again.skipped_resumed == 30 - len(failed)
     assert all(isinstance(r, Extraction) for r in records(out).values())
+
+
+def test_a_worker_killed_while_others_send_big_records_does_not_hang_the_batch(
+    tmp_path: Path,
+) -> None:
+    """Records of 4 MB keep every worker's channel busy when one worker is killed. With one
+    results queue shared by all workers, written by a feeder thread under a lock shared
+    across processes, a killed worker could take with it messages it had already "sent"
+    (its "ready": the batch stopped as if the worker never started) or the lock itself
+    (every other worker blocked on it for ever: the batch hung, as CI did). The batch runs
+    in a child process so that a hang fails here instead of stalling the suite."""
+    source = tmp_path / "in.jsonl"
+    ids = write_jsonl(source, 24)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from pathlib import Path\n"
+        "from test_pool import StubRecipe\n"
+        "from stance.runs.runner import run_batch\n"
+        "tmp = Path(sys.argv[2])\n"
+        "recipe = StubRecipe(tmp / 'killed', kill_once=sys.argv[3], pad=4_000_000)\n"
+        "s = run_batch([str(tmp / 'in.jsonl')], recipe, output=tmp / 'out.jsonl',\n"
+        "              resume=False, concurrency=6, workers=3)\n"
+        "print(s.failed)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path), ids[5]],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    written = records(tmp_path / "out.jsonl")
+    assert len(written) == 24 and int(done.stdout) >= 1
+    assert isinstance(written[ids[5]], ErrorRecord)
 
 
 def test_a_refused_key_in_a_worker_stops_the_batch(tmp_path: Path) -> None:

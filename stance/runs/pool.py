@@ -18,13 +18,13 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import pickle
-import queue
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any, Protocol, runtime_checkable
@@ -37,7 +37,7 @@ from stance.schema import Article, ErrorRecord, OutputRecord
 
 __all__ = ["SharedLimits", "run_in_processes"]
 
-_POLL_S = 0.5  # how often the parent looks for dead workers while it waits
+_POLL_S = 0.5  # the longest the parent waits before it looks again
 
 
 @runtime_checkable
@@ -95,10 +95,18 @@ def run_in_processes(
 
 @dataclass
 class _Worker:
+    """One worker process and its two channels. Tasks go down a queue of the worker's own
+    (only the parent writes it); records come back up a pipe of its own, written under a
+    lock that lives in the worker. A shared results queue would be guarded by one lock
+    across processes: a worker killed while holding it leaves every other worker blocked
+    on it for ever, and the batch hangs (seen in CI)."""
+
     process: BaseProcess
     tasks: Queue[tuple[int, Article] | None]
+    results: Connection
     held: dict[int, Article] = field(default_factory=dict)
     ready: bool = False
+    gone: bool = False  # exited and accounted for: no longer waited on
 
 
 class _Pool:
@@ -108,23 +116,24 @@ class _Pool:
         self.context = multiprocessing.get_context("spawn")
         self.recipe = recipe
         self.threads = threads
-        self.results: Queue[tuple[Any, ...]] = self.context.Queue()
         self.size = workers
         self.workers: list[_Worker] = []
         self.fatal: ConfigError | None = None
         self.stats = PoolStats()
         self.seq = 0
 
-    def start(self, slot: int) -> _Worker:
+    def start(self) -> _Worker:
         tasks: Queue[tuple[int, Article] | None] = self.context.Queue()
+        receive, send = self.context.Pipe(duplex=False)
         process = self.context.Process(
             target=_worker_main,
-            args=(slot, self.recipe, self.threads, tasks, self.results),
-            name=f"stance-worker-{slot}",
+            args=(self.recipe, self.threads, tasks, send),
+            name="stance-worker",
             daemon=True,
         )
         process.start()
-        return _Worker(process, tasks)
+        send.close()  # the worker holds the only writing end: its death ends the pipe
+        return _Worker(process, tasks, receive)
 
     def run(
         self, items: Iterator[Article | InputFailure], emit: Callable[[OutputRecord], None]
@@ -148,86 +157,102 @@ class _Pool:
                 if exhausted or self.fatal is not None:
                     return
                 continue
-            try:
-                message = self.results.get(timeout=_POLL_S)
-            except queue.Empty:
-                self.bury_dead(emit)
-                continue
-            self.receive(message, emit)
+            self.listen(emit, timeout=_POLL_S)
 
     def free_worker(self) -> _Worker | None:
         """The least busy worker with a free thread; workers start when first needed."""
         if len(self.workers) < self.size and all(w.held for w in self.workers):
-            self.workers.append(self.start(len(self.workers)))
+            self.workers.append(self.start())
         best = min(self.workers, key=lambda w: len(w.held))
         return best if len(best.held) < self.threads else None
 
-    def receive(self, message: tuple[Any, ...], emit: Callable[[OutputRecord], None]) -> None:
-        kind, slot = message[0], message[1]
-        worker = self.workers[slot]
+    def listen(self, emit: Callable[[OutputRecord], None], timeout: float) -> None:
+        """Wait up to ``timeout`` for a record or a worker's exit, and take what came."""
+        live = [w for w in self.workers if not w.gone]
+        ready = set(wait([w.results for w in live] + [w.process.sentinel for w in live], timeout))
+        for worker in live:
+            if worker.results in ready and not self.read(worker, emit):
+                self.bury(worker, emit)
+            elif worker.process.sentinel in ready:
+                self.read(worker, emit)
+                self.bury(worker, emit)
+
+    def read(self, worker: _Worker, emit: Callable[[OutputRecord], None]) -> bool:
+        """Every message waiting on the worker's pipe; False once the pipe has ended (the
+        worker exited, or died part way through a message)."""
+        try:
+            while worker.results.poll():
+                self.receive(worker, worker.results.recv(), emit)
+        except (EOFError, OSError):
+            return False
+        return True
+
+    def receive(
+        self, worker: _Worker, message: tuple[Any, ...], emit: Callable[[OutputRecord], None]
+    ) -> None:
+        kind = message[0]
         if kind == "ready":
             worker.ready = True
         elif kind == "done":
-            if worker.held.pop(message[2], None) is not None:
-                emit(message[3])
-        elif kind == "fatal":  # (fatal, slot, seq or None, message)
-            if message[2] is not None:
-                worker.held.pop(message[2], None)
+            if worker.held.pop(message[1], None) is not None:
+                emit(message[2])
+        elif kind == "fatal":  # (fatal, seq or None, message)
+            if message[1] is not None:
+                worker.held.pop(message[1], None)
             else:  # the worker could not start: nothing it held will be done
                 worker.held.clear()
-            self.fatal = self.fatal or ConfigError(message[3])
+            self.fatal = self.fatal or ConfigError(message[2])
         elif kind == "stats":
-            self.stats.rate_limit_wait_s += message[2]
+            self.stats.rate_limit_wait_s += message[1]
 
-    def bury_dead(self, emit: Callable[[OutputRecord], None]) -> None:
+    def bury(self, worker: _Worker, emit: Callable[[OutputRecord], None]) -> None:
         """A worker that died takes no record with it: its articles become error records
-        (``--resume`` retries them) and a new worker takes its place."""
-        for slot, worker in enumerate(self.workers):
-            if worker.process.is_alive() or not worker.held:
-                continue
-            self.drain(emit)  # records it sent before dying count
-            code = worker.process.exitcode
-            for article in worker.held.values():
-                emit(_died(article, code))
-            worker.held.clear()
-            if not worker.ready:  # it died before its extractor was built: so would the next
-                self.fatal = self.fatal or ConfigError(
-                    f"a worker process exited with code {code} before it was ready"
-                )
-                continue
-            self.stats.restarted += 1
-            self.workers[slot] = self.start(slot)
-
-    def drain(self, emit: Callable[[OutputRecord], None]) -> None:
-        with contextlib.suppress(queue.Empty):
-            while True:
-                self.receive(self.results.get_nowait(), emit)
+        (``--resume`` retries them) and a new worker takes its slot, unless the batch is
+        stopping on a fatal error."""
+        worker.process.join(timeout=5)
+        worker.gone = True
+        worker.tasks.cancel_join_thread()  # what it was sent is lost with it: never wait on it
+        code = worker.process.exitcode
+        held = list(worker.held.values())
+        worker.held.clear()
+        for article in held:
+            emit(_died(article, code))
+        if self.fatal is not None:
+            return
+        if not worker.ready:  # it died before its extractor was built: so would the next
+            msg = f"a worker process exited with code {code} before it was ready"
+            self.fatal = ConfigError(msg)
+            return
+        self.stats.restarted += 1
+        self.workers[self.workers.index(worker)] = self.start()
 
     def stop(self, grace_s: float) -> None:
         """Ask every worker to finish and collect its stats; end any still running after
-        ``grace_s``. Results are read while waiting: a worker cannot exit while its
-        queue's pipe is full."""
+        ``grace_s``. Records are read while waiting: a worker cannot exit while its pipe
+        is full."""
         for worker in self.workers:
-            with contextlib.suppress(Exception):
-                worker.tasks.put(None)
+            for _ in range(self.threads):  # one stop for each of its threads
+                with contextlib.suppress(Exception):
+                    worker.tasks.put(None)
         deadline = time.monotonic() + grace_s
-        while any(w.process.is_alive() for w in self.workers) and time.monotonic() < deadline:
-            with contextlib.suppress(queue.Empty):
-                message = self.results.get(timeout=0.1)
-                if message[0] == "stats":
-                    self.stats.rate_limit_wait_s += message[2]
+        while any(not w.gone for w in self.workers) and time.monotonic() < deadline:
+            for worker in [w for w in self.workers if not w.gone]:
+                if not self.read(worker, _discard) or not worker.process.is_alive():
+                    worker.process.join(timeout=5)
+                    worker.gone = not worker.process.is_alive()
+            wait([w.process.sentinel for w in self.workers if not w.gone], 0.1)
         for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.terminate()
             worker.process.join(timeout=5)
-        with contextlib.suppress(Exception):
-            while True:
-                message = self.results.get_nowait()
-                if message[0] == "stats":
-                    self.stats.rate_limit_wait_s += message[2]
-        self.results.close()
-        for worker in self.workers:
+            worker.tasks.cancel_join_thread()
             worker.tasks.close()
+            worker.results.close()
+
+
+def _discard(record: OutputRecord) -> None:
+    """Records that arrive after the batch stopped have no writer: a fatal error or Ctrl-C
+    ended it, and ``--resume`` redoes their articles."""
 
 
 def _died(article: Article, code: int | None) -> ErrorRecord:
@@ -242,40 +267,44 @@ def _died(article: Article, code: int | None) -> ErrorRecord:
 
 
 def _worker_main(
-    slot: int,
     recipe: Callable[[], Extractor],
     threads: int,
     tasks: Queue[tuple[int, Article] | None],
-    results: Queue[tuple[Any, ...]],
+    results: Connection,
 ) -> None:
     """A worker process: one extractor, ``threads`` threads taking articles in turn.
 
     Ctrl-C reaches the whole process group; the parent decides what it means, so the
     worker ignores it and is stopped by the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sending = threading.Lock()  # dies with this process, unlike a lock shared across them
+
+    def send(*message: Any) -> None:
+        with sending:
+            results.send(message)
+
     try:
         extractor = recipe()
         warm(extractor)  # spaCy once per worker, before its threads start
     except Exception as exc:
-        results.put(("fatal", slot, None, f"a worker could not start: {exc}"))
+        send("fatal", None, f"a worker could not start: {exc}")
         return
-    results.put(("ready", slot))
+    send("ready")
     if extractor.client.serial:  # the local model answers one call at a time
         threads = 1
 
     def loop() -> None:
         while True:
             task = tasks.get()
-            if task is None:
-                tasks.put(None)  # the next thread stops too
+            if task is None:  # the parent sends one stop for each thread
                 return
             seq, article = task
             try:
                 record = extract_record(extractor, article)
             except ConfigError as exc:
-                results.put(("fatal", slot, seq, str(exc)))
+                send("fatal", seq, str(exc))
                 continue
-            results.put(("done", slot, seq, record))
+            send("done", seq, record)
 
     running = [threading.Thread(target=loop, daemon=True) for _ in range(threads)]
     for thread in running:
@@ -283,4 +312,4 @@ def _worker_main(
     for thread in running:
         thread.join()
     waited = recipe.rate_limit_wait_s() if isinstance(recipe, SharedLimits) else 0.0
-    results.put(("stats", slot, waited))
+    send("stats", waited)
