@@ -10,6 +10,8 @@ denied claim not found, the denial typed otherwise, linked to nothing or elsewhe
 confusion of types.
 
     .venv/bin/python benchmarks/judge_cv.py            # prints both and the paired comparison
+    .venv/bin/python benchmarks/judge_cv.py --reports DIR   # also writes DIR/rules.json and
+                                                   # DIR/learned.json for `stance compare`
 
 Dev and test are not read.
 """
@@ -134,6 +136,8 @@ def _fold_heads(examples: list[ArticleExamples], train: list[int], card: dict[st
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    reports_dir = Path(args[args.index("--reports") + 1]) if "--reports" in args else None
     articles = load_split(ROOT / "evals" / "gold", "train")
     with ProcessPoolExecutor(2) as pool:
         examples = list(pool.map(article_examples, articles, chunksize=4))
@@ -168,6 +172,10 @@ def main() -> None:
         print(f"{name:14} gold links: " + ", ".join(f"{k} {v}" for k, v in losses.items()))
         print_confusion(type_confusion(articles, records))
     print(to_terminal(compare([reports["rules"], reports["learned (cv)"]], ["rules", "learned"])))
+    if reports_dir is not None:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        for name, file in (("rules", "rules.json"), ("learned (cv)", "learned.json")):
+            (reports_dir / file).write_text(reports[name].model_dump_json(indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,10 @@ _NO_VERB = (
     "a thing named, not words said: the cue's object has no verb "
     '("welcomed the deal", "discussed talks")'
 )
+_ASKED = (
+    'a question put to the interviewee ("Do you expect ...?"): the interviewer\'s words, '
+    "not a claim"
+)
 _NOT_A_SPEAKER = (
     "a thing, not a speaker: the source's head noun names neither people nor a body "
     '("bills that seem to ...", "72 hours to report")'
@@ -90,10 +94,16 @@ def read_by_rules(
         segment = max(0, bisect_right(starts, cand.content.start) - 1)
         span = _quote_span(doc.text, cand)
         quote = doc.text[span.start : span.end]
-        quoted = cand.kind is CandidateKind.DIRECT_QUOTE or cand.content.text[:1] in '"“‘«„'
+        quoted = (
+            cand.kind in (CandidateKind.DIRECT_QUOTE, CandidateKind.ANSWER)  # words as spoken
+            or cand.content.text[:1] in '"“‘«„'
+        )
         bare = not quoted and (_bare_object(doc, span, any_length=cand.denial) or cand.names_only)
         if bare and not cand.denial:
             rejected.append(_rejected(cand, quote, segment, _NO_VERB))
+            continue
+        if cand.asked:
+            rejected.append(_rejected(cand, quote, segment, _ASKED))
             continue
         thing = (
             cand.source is not None
@@ -115,11 +125,12 @@ def read_by_rules(
         surface = cand.source.text if cand.source and cand.source_antecedent else ""
         if key is not None and surface and not registry.is_pronoun(surface):
             registry.described_as(key, surface)  # "the watchdog" said it: a mention of its own
-        guessed = key is None and quoted
+        guessed = key is None and quoted and cand.kind is not CandidateKind.ANSWER
         if guessed:
             # a quotation whose cue has no readable subject: the last person quoted, the
             # one a reader would assume, when they spoke in this paragraph or the two before
-            # (the pointer reader asks the model to check it); else no one's
+            # (the pointer reader asks the model to check it); else no one's. An interview's
+            # answer with no interviewee named is no one's: the layout names no speaker.
             key = _speaking_nearby(doc, drafts, registry.last_person, cand.content.start)
         if key is None:
             rejected.append(_rejected(cand, quote, segment, _NO_SOURCE))
