@@ -4,10 +4,7 @@ The articles are written for these tests."""
 
 from __future__ import annotations
 
-import pytest
-
-from stance.api import build_extractor
-from stance.schema import Article, Extraction
+from test_no_guessing import read, speakers  # noqa: F401  (read: the fixture, both judges)
 
 INTERVIEW = """Q&A: the harbour master on silt, dredgers and her critics
 
@@ -45,22 +42,7 @@ A: The new quay wall will be finished by Christmas, weather permitting.
 """
 
 
-@pytest.fixture(scope="module", params=["rules", "learned"])
-def read(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    extractor = build_extractor(prompt="rules-v1", judge=request.param)
-
-    def run(text: str) -> Extraction:
-        return extractor.extract(Article(id="t", text=text))
-
-    return run
-
-
-def speakers(result: Extraction) -> dict[str, str]:
-    names = {a.id: a.name for a in result.actors}
-    return {c.quote: names[c.claimer] for c in result.claims}
-
-
-def test_the_answers_are_the_interviewees_words(read) -> None:  # type: ignore[no-untyped-def]
+def test_the_answers_are_the_interviewees_words(read) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     result = read(INTERVIEW)
     said = speakers(result)
     okafor = {quote for quote, name in said.items() if name == "Mira Okafor"}
@@ -83,7 +65,7 @@ def test_the_answers_are_the_interviewees_words(read) -> None:  # type: ignore[n
     assert any("ferry" in r.quote and "question" in r.reason for r in result.rejected)
 
 
-def test_answers_with_no_interviewee_named_are_put_in_no_ones_mouth(read) -> None:  # type: ignore[no-untyped-def]
+def test_answers_with_no_interviewee_named_are_put_in_no_ones_mouth(read) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     result = read(NO_INTERVIEWEE)
     said = speakers(result)
     assert not any("silted up" in quote or "quay wall" in quote for quote in said), said
@@ -91,7 +73,7 @@ def test_answers_with_no_interviewee_named_are_put_in_no_ones_mouth(read) -> Non
     assert "silted up" in set_aside and "quay wall" in set_aside
 
 
-def test_one_labelled_answer_is_not_an_interview(read) -> None:  # type: ignore[no-untyped-def]
+def test_one_labelled_answer_is_not_an_interview(read) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     text = NO_INTERVIEWEE.replace("A: The new quay wall", "The new quay wall")
     result = read(text.replace("The port's owner", "Mira Okafor spoke to us. The port's owner"))
     assert not any("silted up" in quote for quote in speakers(result))

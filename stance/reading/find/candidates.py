@@ -198,15 +198,15 @@ def _interviewee_speaking(
 ) -> SourceMention:
     """ "I" or "we" in an interview's answer is the interviewee ("I think Parliament will
     ..."), whoever the text named last."""
-    speaker = interview.speaker if interview is not None else None
     if (
-        speaker is None
+        interview is None
+        or interview.speaker is None
         or not mention.is_pronoun
         or doc.tokens[mention.head].lower not in _FIRST_PERSON_SOURCES
-        or interview is None
         or interview.answer_at(cue) is None
     ):
         return mention
+    speaker = interview.speaker
     name_span = speaker.antecedent or speaker.span
     return replace(mention, name=speaker.name, antecedent=name_span)
 
