@@ -14,7 +14,11 @@ from openai.types.chat import ChatCompletion
 from stance.api import build_extractor
 from stance.evaluation.gold import load_gold_dir
 from stance.evaluation.splits import load_split
-from stance.reading.judge.learned import HEADS_DIR, load_heads
+from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.document import parse
+from stance.reading.find.segments import split_segments
+from stance.reading.judge.learned import HEADS_DIR, load_heads, sides_of
+from stance.reading.judge.rules_reader import read_by_rules
 from stance.schema import Article, ClaimType, Extraction
 from stance.training.examples import article_examples
 from stance.training.fit import data_hash, fit_heads
@@ -56,6 +60,25 @@ def test_the_learned_judge_links_a_denial_and_names_its_heads() -> None:
     names = {a.name for a in record.actors}
     for stance in record.stances:  # by pointer: words of the article or an actor's name
         assert stance.target in record.text or stance.target in names, stance
+
+
+def test_a_spokesperson_speaks_for_the_body_she_names_so_never_denies_it() -> None:
+    # the learned judge never links a denial to a claim of the denier's own side
+    text = (
+        "Ferry firm rejects union claims\n\n"
+        "Kestrel Ferries said in March that its crews had finished a new training course.\n\n"
+        "The seafarers' union accused Kestrel Ferries of cutting the training to two days.\n\n"
+        "Anna Berg, a spokesperson for Kestrel Ferries, denied that the training had been cut.\n"
+    )
+    doc = parse(text)
+    registry = ActorRegistry()
+    drafts = read_by_rules(doc, split_segments(text), registry).drafts
+    denial = next(d for d in drafts if "training had been cut" in d.claim.quote)
+    firm = registry.known("Kestrel Ferries")
+    assert firm is not None and firm in sides_of(denial)
+    record = extract(text, "learned")
+    own = by_words(record, "finished a new training course")
+    assert by_words(record, "training had been cut").denies != own.id
 
 
 def test_the_rules_reader_keeps_the_rules_judge_unless_asked() -> None:
@@ -122,6 +145,21 @@ def test_training_twice_on_the_same_articles_writes_the_same_bytes(tmp_path: Pat
     fit_heads(examples, articles, tmp_path / "two")
     for path in sorted((tmp_path / "one").iterdir()):
         assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes(), path.name
+
+
+def test_heads_retrained_on_the_same_data_by_changed_code_are_a_new_version(
+    tmp_path: Path,
+) -> None:
+    # a record's provenance names the heads that judged it: the version must tell apart
+    # heads fitted on the same articles with other features, not only other data
+    articles = load_gold_dir(ROOT / "evals" / "gold" / "dev2")
+    examples = [article_examples(a) for a in articles]
+    first = fit_heads(examples, articles, tmp_path / "one")
+    for ex in examples:
+        ex.type = [([*feats, "a_new_feature"], label) for feats, label in ex.type]
+    second = fit_heads(examples, articles, tmp_path / "two")
+    assert first["data_hash"] == second["data_hash"]
+    assert first["version"] != second["version"]
 
 
 def test_the_model_judge_reuses_its_answer_classes() -> None:

@@ -90,6 +90,18 @@ def test_roles_are_split_from_person_names_but_not_from_organisations() -> None:
     assert split_role("General Motors", person=False) == ("General Motors", None)
 
 
+def test_a_title_cut_short_by_the_parse_is_completed_from_the_text() -> None:
+    # a source span "State Lucia Ferrer" (the parse cut the title) gave the role "State"
+    text = "Madrid - Spanish Secretary of State Lucia Ferrer said the talks would resume."
+    registry = ActorRegistry()
+    key = registry.resolve("State Lucia Ferrer", "person") or ""
+    registry.complete_role(key, text)
+    actors, _ = registry.build(text, [key])
+    assert actors[0].role == "Spanish Secretary of State"
+    assert actors[0].affiliation == "Spain"
+    assert registry.country_side(key) == "Spain"
+
+
 def test_surname_and_full_name_are_one_actor_and_pronouns_follow_the_last_person() -> None:
     registry = ActorRegistry()
     full = registry.resolve("Foreign Minister Wang Yi", "person")

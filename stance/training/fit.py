@@ -217,8 +217,11 @@ def fit_heads(
     for name, head in heads.items():
         (out / f"{name}.json.gz").write_bytes(head.to_bytes())
     digest = data_hash(articles)
+    weights = hashlib.sha256("".join(h.digest() for _, h in sorted(heads.items())).encode())
     card = {
-        "version": f"1+{digest[:12]}",
+        # the data's hash and the weights' both: heads retrained on the same data by changed
+        # code (new features) are a different version, so records say which heads read them
+        "version": f"2+{digest[:12]}.{weights.hexdigest()[:8]}",
         "data_hash": digest,
         "articles": len(articles),
         "candidates": sum(e.candidates for e in examples),

@@ -39,6 +39,9 @@ class Draft:
     # was answered, and so what that claim was, but has no words of its own to be a claim
     marker: bool = False
     reported_inside: bool = False  # a denial reported inside another speaker's words
+    # the actors the speaker speaks for beside itself: those its source phrase names ("a
+    # spokesperson for the ministry"): a claim of its own side is not one it denies
+    side: frozenset[str] = frozenset()
 
 
 def _overlap(a: Claim, b: Claim) -> float:

@@ -174,6 +174,7 @@ class ActorRegistry:
         self._used: dict[str, int] = {}  # key -> when it was last resolved
         self._clock = 0
         self.last_person: str | None = None
+        self._roles_read: set[str] = set()  # persons whose title was looked up in the text
 
     def context(self) -> tuple[str, str]:
         """Speakers so far ("Name (kind)", ...) and the last person: the model's context.
@@ -200,6 +201,24 @@ class ActorRegistry:
         elif len(entry.name.split()) > 1:
             forms.update({entry.name.split()[-1], entry.name.split()[0]})
         return any(find_mentions(form, words) for form in forms if form)
+
+    def complete_role(self, key: str, text: str) -> None:
+        """Take the title the article writes before a person's name when the speaker's own
+        words held only its tail: a parse that cut "US Secretary of State Antony Blinken"
+        to "State Antony Blinken" gave the role "State"."""
+        entry = self._entries[key]
+        if entry.kind is not ActorKind.PERSON or key in self._roles_read:
+            return
+        self._roles_read.add(key)
+        written = role_in_text(entry.name, text)
+        if written and (entry.role is None or written.endswith(entry.role)):
+            entry.role = written
+
+    def country_side(self, key: str) -> str | None:
+        """The country an actor speaks for: a government's own, or the one its role names
+        ("US Secretary of State" speaks for the United States); None when neither says."""
+        entry = self._entries[key]
+        return entry.country or _affiliation(entry.role)
 
     def is_pronoun(self, speaker: str) -> bool:
         return _clean(speaker).lower() in lexicon().pronouns

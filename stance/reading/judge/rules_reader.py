@@ -122,6 +122,8 @@ def read_by_rules(
         # reads like one with no subject (below)
         name, kind = (None, "other") if thing else source_actor(doc, cand, lex)
         key = registry.resolve(name, kind) if name else None
+        if key is not None:
+            registry.complete_role(key, doc.text)
         surface = cand.source.text if cand.source and cand.source_antecedent else ""
         if key is not None and surface and not registry.is_pronoun(surface):
             registry.described_as(key, surface)  # "the watchdog" said it: a mention of its own
@@ -177,6 +179,7 @@ def read_by_rules(
                 speaker_in_text=cand.source_antecedent is None and not guessed,
                 marker=bare,
                 reported_inside=cand.reported_inside,
+                side=frozenset(side - {key}),
             )
         )
         sides[id(drafts[-1])] = side
