@@ -25,13 +25,19 @@ the interviewee's words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 
-from stance.reading.find.clauses import RawCandidate, clause_candidates, trim
+from stance.reading.find.candidate import Candidate, CandidateKind
+from stance.reading.find.clauses import RawCandidate, clause_candidates
 from stance.reading.find.descriptions import resolve_description
 from stance.reading.find.document import Document, TextSpan, Token
-from stance.reading.find.interviews import Interview, find_interview
+from stance.reading.find.interview_candidates import (
+    answer_candidates,
+    interviewee_speaking,
+    put_to_the_interviewee,
+    within,
+)
+from stance.reading.find.interviews import find_interview
 from stance.reading.find.lexicon_data import Lexicon, lexicon
 from stance.reading.find.quote_marks import QUOTE_MARKS, Quote, find_quotes
 from stance.reading.find.source_names import SourceMention, mention_at, resolve_pronoun
@@ -42,51 +48,7 @@ __all__ = ["Candidate", "CandidateKind", "find_candidates"]
 _MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
 
 
-class CandidateKind(str, Enum):
-    """How a candidate was found."""
-
-    DIRECT_QUOTE = "direct_quote"  # a quotation and its speaker
-    REPORTED_SPEECH = "reported_speech"  # a cue verb's clause: "X said (that) ..."
-    ACCORDING_TO = "according_to"  # "..., according to X"
-    OBJECT = "object"  # a cue verb's object: "X accused Y of Z"
-    INTENTION = "intention"  # a cue verb's infinitive: "X vowed to ..."
-    NOMINAL = "nominal"  # a cue noun's clause: "X's claim that ..."
-    ANSWER = "answer"  # a sentence of an interview's answer: the interviewee's own words
-
-
 _ACTOR_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # labels that name an actor
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One attribution: ``source`` said or believes ``content``, signalled by ``cue``.
-
-    ``source`` is the mention naming the source in the text (the name of an apposition, or
-    the pronoun itself) or None when no source is written; ``source_phrase`` is the whole
-    subject phrase; ``source_name`` is the name to report (a pronoun's antecedent's name when
-    it could be resolved, whose span is ``source_antecedent``). ``content_parts`` are the
-    pieces of a content broken by its own attribution ("“A,” she said, “B.”") or by
-    paragraphs; ``content`` is their extent. ``reported_inside`` marks a denial reported
-    inside another candidate's content, kept as a claim of its own. ``names_only`` marks
-    the object a denial names when its words follow in a participle ("rejected the charge,
-    saying ..."), whose candidate has ``grounds_of`` set to the denial's cue offset.
-    """
-
-    kind: CandidateKind
-    cue: TextSpan
-    content: TextSpan
-    source: TextSpan | None
-    source_phrase: TextSpan | None
-    source_name: str | None
-    source_antecedent: TextSpan | None
-    sentence: int
-    content_parts: tuple[TextSpan, ...]
-    denial: bool
-    hedged: bool
-    reported_inside: bool = False  # a denial another speaker reports, inside their words
-    names_only: bool = False  # the object of "rejected the charge, saying ...": named only
-    grounds_of: int | None = None  # for ", saying ..." after a denial: that cue's offset
-    asked: bool = False  # "Do you expect ...?" in an interview: a question, no one's claim
 
 
 def _span(doc: Document, parts: list[tuple[int, int]]) -> tuple[TextSpan, tuple[TextSpan, ...]]:
@@ -141,7 +103,7 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         if raw.source is not None:
             mention = resolve_pronoun(doc, mention_at(doc, raw.source, lex), earlier, lex)
             mention = resolve_description(doc, mention, earlier, lex)
-            mention = _interviewee_speaking(doc, mention, interview, raw.cue[0])
+            mention = interviewee_speaking(doc, mention, interview, raw.cue[0])
             earlier.append(mention)
         cue = doc.span(*raw.cue)
         grounds = _grounds_of(doc, raw, lex)
@@ -151,22 +113,22 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
             for p in pieces
         ):
             kind = CandidateKind.DIRECT_QUOTE  # "X said:" + quote, "“...,” X said"
+        cand = Candidate.spoken_by(
+            mention,
+            kind=kind,
+            cue=cue,
+            content=content,
+            parts=pieces,
+            sentence=raw.sentence,
+            denial=raw.lemma in lex.denial_cues or grounds is not None,
+            hedged=raw.hedged,
+        )
         out.append(
-            Candidate(
-                kind=kind,
-                cue=cue,
-                content=content,
-                source=mention.span if mention else None,
-                source_phrase=mention.phrase if mention else None,
-                source_name=mention.name if mention else None,
-                source_antecedent=mention.antecedent if mention else None,
-                sentence=raw.sentence,
-                content_parts=pieces,
-                denial=raw.lemma in lex.denial_cues or grounds is not None,
-                hedged=raw.hedged,
+            replace(
+                cand,
                 names_only=raw.said_after and raw.lemma in lex.denial_cues,
                 grounds_of=grounds,
-                asked=_put_to_the_interviewee(doc, mention, interview, raw.cue[0]),
+                asked=put_to_the_interviewee(doc, mention, interview, raw.cue[0]),
             )
         )
     kept = []
@@ -176,95 +138,10 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         elif _reported_denial(doc, cand, out, lex):
             kept.append(_with_coordinated(doc, replace(cand, reported_inside=True), out))
     if interview is not None:
-        answers = _answer_candidates(doc, interview, kept)
-        kept = [c for c in kept if not any(_within(c, a) for a in answers)] + answers
+        answers = answer_candidates(doc, interview, kept)
+        kept = [c for c in kept if not any(within(c, a) for a in answers)] + answers
         kept.sort(key=lambda c: (c.cue.start, c.content.start))
     return kept
-
-
-def _within(cand: Candidate, answer: Candidate) -> bool:
-    """Whether ``cand`` lies inside an answer sentence that it covers less than half of: a
-    fragment ("anyone forecast in the survey") that the sentence replaces."""
-    return answer.content.start <= cand.content.start and cand.content.end <= answer.content.end
-
-
-_FIRST_PERSON_SOURCES = frozenset({"i", "we"})
-_SECOND_PERSON_SOURCES = frozenset({"you"})
-_MIN_ANSWER_WORDS = 3  # "Yes." or "Not yet." alone state nothing to check
-
-
-def _interviewee_speaking(
-    doc: Document, mention: SourceMention, interview: Interview | None, cue: int
-) -> SourceMention:
-    """ "I" or "we" in an interview's answer is the interviewee ("I think Parliament will
-    ..."), whoever the text named last."""
-    if (
-        interview is None
-        or interview.speaker is None
-        or not mention.is_pronoun
-        or doc.tokens[mention.head].lower not in _FIRST_PERSON_SOURCES
-        or interview.answer_at(cue) is None
-    ):
-        return mention
-    speaker = interview.speaker
-    name_span = speaker.antecedent or speaker.span
-    return replace(mention, name=speaker.name, antecedent=name_span)
-
-
-def _put_to_the_interviewee(
-    doc: Document, mention: SourceMention | None, interview: Interview | None, cue: int
-) -> bool:
-    """ "Do you expect the law to change?": "you" in a question is the one asked, and the
-    words are the interviewer's question, not a claim of either."""
-    return (
-        interview is not None
-        and mention is not None
-        and mention.is_pronoun
-        and doc.tokens[mention.head].lower in _SECOND_PERSON_SOURCES
-        and interview.asks_at(cue)
-    )
-
-
-def _answer_candidates(
-    doc: Document, interview: Interview, taken: list[Candidate]
-) -> list[Candidate]:
-    """Each sentence of each answer that no other candidate holds, as the interviewee's
-    words; with no interviewee named, as words of no named source (set aside downstream)."""
-    speaker = interview.speaker
-    out = []
-    for answer, label in zip(interview.answers, interview.labels, strict=True):
-        cue = doc.span(label.start, label.start + len(label.text.rstrip()))
-        within = doc.tokens_within(answer.start, answer.end)
-        if not within:
-            continue
-        for sent in doc.sentences:
-            first = max(sent.first, within[0].i)
-            if sent.end <= answer.start or sent.start >= answer.end or first > sent.last:
-                continue
-            words = [t for t in doc.tokens[first : sent.last + 1] if t.pos != "PUNCT"]
-            bounds = trim(doc, first, sent.last)
-            if len(words) < _MIN_ANSWER_WORDS or bounds is None:
-                continue
-            held = sum(_overlap(bounds, (p.start, p.end)) for c in taken for p in c.content_parts)
-            if held >= 0.5 * (bounds[1] - bounds[0]):
-                continue  # "I think ...": the clause pass already has the words
-            content = doc.span(*bounds)
-            out.append(
-                Candidate(
-                    kind=CandidateKind.ANSWER,
-                    cue=cue,
-                    content=content,
-                    source=speaker.span if speaker else None,
-                    source_phrase=speaker.phrase if speaker else None,
-                    source_name=speaker.name if speaker else None,
-                    source_antecedent=speaker.antecedent if speaker else None,
-                    sentence=sent.index,
-                    content_parts=(content,),
-                    denial=False,
-                    hedged=False,
-                )
-            )
-    return out
 
 
 def _nested(cand: Candidate, others: list[Candidate]) -> bool:
