@@ -55,6 +55,7 @@ from stance.reading.judge.features import claim_features, pair_features, view_of
 from stance.reading.judge.learned import NO_STANCE
 from stance.reading.judge.rules_reader import read_by_rules
 from stance.schema import ClaimType, Span
+from stance.training import design
 from stance.training import fit as classical_fit
 from stance.training.examples import _polarities, article_examples
 
@@ -316,19 +317,17 @@ class Design:
     def fit(self, index: np.ndarray) -> Callable[[np.ndarray], Any]:
         from sklearn.preprocessing import StandardScaler
 
-        vocab = (
-            classical_fit._vocab([self.rows[i] for i in index]) if self.kind != "encoder" else {}
-        )
+        vocab = design.vocabulary([self.rows[i] for i in index]) if self.kind != "encoder" else {}
         scaler = StandardScaler().fit(self.dense[index]) if self.kind != "classical" else None
 
         def build(idx: np.ndarray) -> Any:
             if self.kind == "classical":
-                return classical_fit._matrix([self.rows[i] for i in idx], vocab)
+                return design.matrix([self.rows[i] for i in idx], vocab)
             assert scaler is not None
             dense = scaler.transform(self.dense[idx]).astype(np.float64)
             if self.kind == "encoder":
                 return dense
-            sparse = classical_fit._matrix([self.rows[i] for i in idx], vocab)
+            sparse = design.matrix([self.rows[i] for i in idx], vocab)
             return np.hstack([sparse.toarray(), dense])  # dense: lbfgs is faster on it
 
         return build
@@ -356,7 +355,7 @@ def classify(
 ) -> Result:
     """C by grouped CV accuracy; dev accuracy with the chosen C on all of train."""
     y = np.array(labels)
-    folds = classical_fit._folds(groups)
+    folds = design.folds(groups)
     scores: dict[float, tuple[float, np.ndarray]] = {}
     for c in GRIDS[design_train.kind]:
         right = np.zeros(len(y), dtype=bool)
@@ -410,7 +409,7 @@ def rank_links(
     for i, (g, lab) in enumerate(zip(row_group, labels, strict=True)):
         if lab:
             truth[g] = int(np.sum(rg[:i] == g))
-    folds = classical_fit._folds(article_of_row)
+    folds = design.folds(article_of_row)
     probs: dict[float, list[np.ndarray]] = {}
     for c in GRIDS[design_train.kind]:
         held_probs = [np.zeros(0)] * n_groups

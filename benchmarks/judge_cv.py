@@ -38,7 +38,7 @@ from stance.evaluation.dataset_scoring import score_dataset  # noqa: E402
 from stance.evaluation.splits import load_split  # noqa: E402
 from stance.reading.judge.learned import HEADS_DIR, HeadSet, LearnedJudge  # noqa: E402
 from stance.schema import Article, Claim, ClaimType, Extraction, OutputRecord  # noqa: E402
-from stance.training import fit  # noqa: E402
+from stance.training import design, fit  # noqa: E402
 from stance.training.examples import ArticleExamples, article_examples  # noqa: E402
 
 FOLDS = 5
@@ -111,27 +111,7 @@ def link_losses(articles: list[Any], records: dict[str, OutputRecord]) -> dict[s
 
 
 def _fold_heads(examples: list[ArticleExamples], train: list[int], card: dict[str, Any]) -> HeadSet:
-    cv = card["cross_validation"]
-    heads = {}
-    for name in ("type", "polarity"):
-        rows, labels, ids = [], [], []
-        for i in train:
-            for feats, label in getattr(examples[i], name):
-                rows.append(feats)
-                labels.append(label)
-                ids.append(i)
-        vocab, model = fit._fit(fit._Data(rows, labels, ids), cv[name]["C"])
-        heads[name] = fit._head(name, vocab, model)
-    for name in ("link", "target"):
-        rows, labels, ids = [], [], []
-        for i in train:
-            for group in getattr(examples[i], name):
-                for feats, label in group:
-                    rows.append(feats)
-                    labels.append(str(label))
-                    ids.append(i)
-        vocab, model = fit._fit(fit._Data(rows, labels, ids), cv[name]["C"])
-        heads[name] = fit._head(name, vocab, model)
+    heads = fit.heads_with([examples[i] for i in train], card)
     return HeadSet(heads, {**card, "version": "cv"})
 
 
@@ -142,7 +122,7 @@ def main() -> None:
     with ProcessPoolExecutor(2) as pool:
         examples = list(pool.map(article_examples, articles, chunksize=4))
     card = json.loads((HEADS_DIR / "heads.json").read_text(encoding="utf-8"))
-    folds = fit._folds(list(range(len(articles))))
+    folds = design.folds(list(range(len(articles))))
     learned: dict[str, OutputRecord] = {}
     for train_idx, held_idx in folds:
         heads = _fold_heads(examples, [int(i) for i in train_idx], card)

@@ -22,15 +22,15 @@ import numpy as np
 
 from stance.evaluation.gold import GoldArticle
 from stance.reading.judge.heads import LinearHead
+from stance.training.design import FOLDS, MIN_COUNT, folds, matrix, vocabulary
 from stance.training.examples import ArticleExamples
 
-__all__ = ["C_GRID", "FOLDS", "MIN_COUNT", "data_hash", "fit_heads"]
+__all__ = ["C_GRID", "FOLDS", "MIN_COUNT", "data_hash", "fit_heads", "heads_with"]
 
-MIN_COUNT = 2
-FOLDS = 5
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
 SEED = 0
+Group = tuple[int, list[tuple[list[str], bool]]]  # (article index, [(features, picked)])
 
 
 def data_hash(articles: Sequence[GoldArticle]) -> str:
@@ -50,39 +50,13 @@ class _Data:
     groups: list[int]
 
 
-def _matrix(rows: Sequence[Sequence[str]], vocab: dict[str, int]) -> Any:
-    from scipy.sparse import csr_matrix
-
-    indptr, indices = [0], []
-    for row in rows:
-        cols = sorted({vocab[f] for f in row if f in vocab})
-        indices += cols
-        indptr.append(len(indices))
-    data = np.ones(len(indices))
-    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
-
-
-def _vocab(rows: Sequence[Sequence[str]]) -> dict[str, int]:
-    counts = Counter(f for row in rows for f in set(row))
-    kept = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
-    return {f: i for i, f in enumerate(kept)}
-
-
 def _fit(data: _Data, c: float) -> tuple[dict[str, int], Any]:
     from sklearn.linear_model import LogisticRegression
 
-    vocab = _vocab(data.rows)
+    vocab = vocabulary(data.rows)
     model = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
-    model.fit(_matrix(data.rows, vocab), data.labels)
+    model.fit(matrix(data.rows, vocab), data.labels)
     return vocab, model
-
-
-def _folds(groups: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    from sklearn.model_selection import GroupKFold
-
-    n = len(groups)
-    splitter = GroupKFold(n_splits=min(FOLDS, len(set(groups))))
-    return list(splitter.split(np.zeros(n), groups=groups))
 
 
 def _subset(data: _Data, index: np.ndarray) -> _Data:
@@ -95,9 +69,9 @@ def _subset(data: _Data, index: np.ndarray) -> _Data:
 
 def _cv_accuracy(data: _Data, c: float) -> float:
     right = total = 0
-    for train, held in _folds(data.groups):
+    for train, held in folds(data.groups):
         vocab, model = _fit(_subset(data, train), c)
-        predicted = model.predict(_matrix([data.rows[i] for i in held], vocab))
+        predicted = model.predict(matrix([data.rows[i] for i in held], vocab))
         right += sum(p == data.labels[i] for p, i in zip(predicted, held, strict=True))
         total += len(held)
     return right / total if total else 0.0
@@ -130,7 +104,7 @@ def _classifier(name: str, data: _Data, report: dict[str, Any]) -> LinearHead:
     return _head(name, vocab, model)
 
 
-def _grouped(groups: list[tuple[int, list[tuple[list[str], bool]]]]) -> _Data:
+def _grouped(groups: list[Group]) -> _Data:
     rows, labels, ids = [], [], []
     for gid, (_, group) in enumerate(groups):
         for feats, label in group:
@@ -140,9 +114,7 @@ def _grouped(groups: list[tuple[int, list[tuple[list[str], bool]]]]) -> _Data:
     return _Data(rows, labels, ids)
 
 
-def _pick_accuracy(
-    groups: list[tuple[int, list[tuple[list[str], bool]]]], probs: list[np.ndarray], t: float
-) -> float:
+def _pick_accuracy(groups: list[Group], probs: list[np.ndarray], t: float) -> float:
     """The share of groups where the pick (the most probable above t, or none) is right."""
     right = 0
     for (_, group), p in zip(groups, probs, strict=True):
@@ -155,7 +127,7 @@ def _pick_accuracy(
 
 def _ranker(
     name: str,
-    groups: list[tuple[int, list[tuple[list[str], bool]]]],
+    groups: list[Group],
     report: dict[str, Any],
     thresholds: Sequence[float],
 ) -> tuple[LinearHead, float]:
@@ -169,7 +141,7 @@ def _ranker(
         head = LinearHead(name, ("False", "True"), (), np.zeros((1, 0)), np.array([-10.0]))
         return head, 0.5
     held_probs: dict[float, list[np.ndarray]] = {c: [np.zeros(0)] * len(groups) for c in C_GRID}
-    for train, held in _folds(article_of):
+    for train, held in folds(article_of):
         held_groups = sorted({data.groups[i] for i in held})
         for c in C_GRID:
             vocab, model = _fit(_subset(data, train), c)
@@ -179,7 +151,7 @@ def _ranker(
                 if positive is None or not rows:
                     held_probs[c][g] = np.zeros(len(rows))
                 else:
-                    held_probs[c][g] = model.predict_proba(_matrix(rows, vocab))[:, positive]
+                    held_probs[c][g] = model.predict_proba(matrix(rows, vocab))[:, positive]
     table = {(c, t): _pick_accuracy(groups, held_probs[c], t) for c in C_GRID for t in thresholds}
     (best_c, best_t) = max(table, key=lambda k: (round(table[k], 4), -k[0], k[1]))
     vocab, model = _fit(data, best_c)
@@ -195,6 +167,34 @@ def _ranker(
     return _head(name, vocab, model), best_t
 
 
+def _labelled(examples: Sequence[ArticleExamples], name: str) -> _Data:
+    """The examples of the ``type`` or ``polarity`` head, grouped by article."""
+    rows, labels, ids = [], [], []
+    for gid, ex in enumerate(examples):
+        for feats, label in getattr(ex, name):
+            rows.append(feats)
+            labels.append(label)
+            ids.append(gid)
+    return _Data(rows, labels, ids)
+
+
+def _groups(examples: Sequence[ArticleExamples], name: str) -> list[Group]:
+    """The groups of the ``link`` or ``target`` head, each with its article's index."""
+    return [(gid, g) for gid, ex in enumerate(examples) for g in getattr(ex, name) if g]
+
+
+def heads_with(examples: Sequence[ArticleExamples], card: dict[str, Any]) -> dict[str, LinearHead]:
+    """The four heads fitted on ``examples`` with the strengths a card chose (no search):
+    what cross-validation of the whole judge refits on each fold's training articles."""
+    cv = card["cross_validation"]
+    heads = {}
+    for name in ("type", "polarity"):
+        heads[name] = _head(name, *_fit(_labelled(examples, name), cv[name]["C"]))
+    for name in ("link", "target"):
+        heads[name] = _head(name, *_fit(_grouped(_groups(examples, name)), cv[name]["C"]))
+    return heads
+
+
 def fit_heads(
     examples: Sequence[ArticleExamples], articles: Sequence[GoldArticle], out: Path
 ) -> dict[str, Any]:
@@ -202,17 +202,9 @@ def fit_heads(
     report: dict[str, Any] = {}
     heads: dict[str, LinearHead] = {}
     for name in ("type", "polarity"):
-        rows, labels, ids = [], [], []
-        for gid, ex in enumerate(examples):
-            for feats, label in getattr(ex, name):
-                rows.append(feats)
-                labels.append(label)
-                ids.append(gid)
-        heads[name] = _classifier(name, _Data(rows, labels, ids), report)
-    link_groups = [(gid, g) for gid, ex in enumerate(examples) for g in ex.link if g]
-    heads["link"], threshold = _ranker("link", link_groups, report, THRESHOLDS)
-    target_groups = [(gid, g) for gid, ex in enumerate(examples) for g in ex.target if g]
-    heads["target"], _ = _ranker("target", target_groups, report, (0.0,))
+        heads[name] = _classifier(name, _labelled(examples, name), report)
+    heads["link"], threshold = _ranker("link", _groups(examples, "link"), report, THRESHOLDS)
+    heads["target"], _ = _ranker("target", _groups(examples, "target"), report, (0.0,))
     out.mkdir(parents=True, exist_ok=True)
     for name, head in heads.items():
         (out / f"{name}.json.gz").write_bytes(head.to_bytes())
