@@ -107,6 +107,11 @@ eval-gate: model
 		--recording evals/recordings/dev2.jsonl --report $(GATE_DIR)/dev2-previous.json
 	$(BIN)/stance compare $(GATE_DIR)/dev2-previous.json $(GATE_DIR)/dev2-default.json \
 		--names previous,learned
+	@echo "== gold/dev3 (third development split, written blind 2026-12-06): the default and the rules reader"
+	$(BIN)/stance eval evals/gold/dev3 --model local --offline --report $(GATE_DIR)/dev3-default.json
+	$(BIN)/stance eval evals/gold/dev3 --reader rules --report $(GATE_DIR)/dev3-rules.json
+	$(BIN)/stance compare $(GATE_DIR)/dev3-rules.json $(GATE_DIR)/dev3-default.json \
+		--names rules,learned
 	@echo "== held out (gold/test and gold/test2): reported, no floor"
 	$(BIN)/stance eval evals/gold/test --model local --offline --report $(GATE_DIR)/test-default.json
 	$(BIN)/stance eval evals/gold/test --judge rules --model local --offline \

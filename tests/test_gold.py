@@ -24,9 +24,10 @@ from stance.schema import ClaimType
 GOLD = Path(__file__).parents[1] / "evals" / "gold"
 TEST = GOLD / "test"  # the held-out split: written before the new readers ran on it
 DEV2 = GOLD / "dev2"  # a second development split, for types, stances and denial links
+DEV3 = GOLD / "dev3"  # a third, written blind: 71 denial links to choose judges on
 TRAIN = GOLD / "train"  # what the judge's heads learn from
 TEST2 = GOLD / "test2"  # held out: written at the same time as train, kept out by splits.json
-FOLDERS = (GOLD, TEST, DEV2, TRAIN, TEST2)
+FOLDERS = (GOLD, TEST, DEV2, DEV3, TRAIN, TEST2)
 FILES = [p for folder in FOLDERS for p in sorted(folder.glob("*.gold.json"))]
 
 
@@ -118,7 +119,8 @@ def test_the_training_split_is_big_enough_to_teach_every_judgement() -> None:
 def test_no_article_sits_in_two_splits() -> None:
     assert split_overlaps(GOLD) == []
     folders = split_folders(GOLD)
-    assert TRAIN in folders["train"] and TEST2 in folders["test"] and DEV2 in folders["dev"]
+    assert TRAIN in folders["train"] and TEST2 in folders["test"]
+    assert DEV2 in folders["dev"] and DEV3 in folders["dev"]
 
 
 def test_a_renamed_copy_in_another_split_is_caught_by_its_text(tmp_path: Path) -> None:
