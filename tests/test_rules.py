@@ -99,7 +99,6 @@ def test_a_title_cut_short_by_the_parse_is_completed_from_the_text() -> None:
     actors, _ = registry.build(text, [key])
     assert actors[0].role == "Spanish Secretary of State"
     assert actors[0].affiliation == "Spain"
-    assert registry.country_side(key) == "Spain"
 
 
 def test_surname_and_full_name_are_one_actor_and_pronouns_follow_the_last_person() -> None:

@@ -71,7 +71,7 @@ def article_examples(article: GoldArticle) -> ArticleExamples:
         gold = gold_of.get(i)
         if gold is None or gold.type is None:
             continue
-        feats = claim_features(view, registry, views)
+        feats = claim_features(view, registry)
         out.type.append((feats, gold.type.value))
         polarity = stance_of.get(gold.id, (NO_STANCE, -1))
         out.polarity.append(([*feats, f"type={gold.type.value}"], polarity[0]))

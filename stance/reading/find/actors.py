@@ -214,12 +214,6 @@ class ActorRegistry:
         if written and (entry.role is None or written.endswith(entry.role)):
             entry.role = written
 
-    def country_side(self, key: str) -> str | None:
-        """The country an actor speaks for: a government's own, or the one its role names
-        ("US Secretary of State" speaks for the United States); None when neither says."""
-        entry = self._entries[key]
-        return entry.country or _affiliation(entry.role)
-
     def is_pronoun(self, speaker: str) -> bool:
         return _clean(speaker).lower() in lexicon().pronouns
 

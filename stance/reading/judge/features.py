@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -25,14 +25,7 @@ from stance.reading.find.document import Document, Token
 from stance.reading.judge.denial_links import content_stems
 from stance.schema import Attribution, ClaimType
 
-__all__ = [
-    "ClaimView",
-    "claim_features",
-    "context_features",
-    "pair_features",
-    "side_keys",
-    "view_of",
-]
+__all__ = ["ClaimView", "claim_features", "pair_features", "view_of"]
 
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 _NEGATIONS = frozenset({"not", "no", "never", "n't", "nothing", "none", "nobody", "neither"})
@@ -49,7 +42,6 @@ class ClaimView:
     before: tuple[str, ...]  # up to four lower-case words before the claim, nearest last
     sentence: int
     paragraph: int
-    sentence_text: str = ""  # the whole sentence the claim starts in: who it names
 
 
 def view_of(doc: Document, draft: Draft) -> ClaimView:
@@ -63,57 +55,11 @@ def view_of(doc: Document, draft: Draft) -> ClaimView:
     before = tuple(t.lower for t in prior[-4:])
     first = tokens[0] if tokens else doc.tokens_within(span.start, span.start + 1)[0]
     sentence = doc.sentences[first.sentence]
-    words = doc.text[sentence.start : sentence.end]
-    return ClaimView(draft, tokens, cue, before, first.sentence, sentence.paragraph, words)
+    return ClaimView(draft, tokens, cue, before, first.sentence, sentence.paragraph)
 
 
-def side_keys(draft: Draft, registry: ActorRegistry) -> set[str]:
-    """The actors a claim's speaker speaks with: itself, those its source phrase names, and
-    every actor speaking for the same country ("the US" and its Secretary of State)."""
-    keys = {draft.claimer_key, *draft.side}
-    country = registry.country_side(draft.claimer_key)
-    if country is not None:
-        keys.update(k for k in registry.actor_keys() if registry.country_side(k) == country)
-    return keys
-
-
-def context_features(
-    view: ClaimView, views: Sequence[ClaimView], registry: ActorRegistry
-) -> list[str]:
-    """How a claim answers what others said before it: was its speaker's side named by an
-    earlier claim of someone else, and how many content words does it share at most with
-    such a claim (and with any earlier claim of someone else). A flat "it does not
-    interfere" after an accusation aimed at the speaker is a denial; the same words with
-    nothing before them are an assertion."""
-    draft = view.draft
-    sides = side_keys(draft, registry)
-    start = draft.claim.span.start
-    stems = content_stems(draft.claim.quote)
-    aimed_shared, shared = -1, 0
-    for other in views:
-        o = other.draft
-        if o.claim.span.start >= start or o.claimer_key in sides:
-            continue
-        n = len(stems & content_stems(o.claim.quote))
-        shared = max(shared, n)
-        if o.target_key in sides or any(registry.named_in(k, other.sentence_text) for k in sides):
-            aimed_shared = max(aimed_shared, n)
-    negated = bool(_NEGATIONS & {t.lower for t in view.tokens})
-    answers = aimed_shared >= 0
-    return [
-        f"answers_aimed={answers}",
-        f"answers_aimed_shared={min(aimed_shared, 3)}",
-        f"answers_shared={min(shared, 3)}",
-        f"neg_answers={negated}|{answers}",
-        f"cue_answers={view.cue}|{answers}",
-    ]
-
-
-def claim_features(
-    view: ClaimView, registry: ActorRegistry, views: Sequence[ClaimView] = ()
-) -> list[str]:
-    """Named features of one claim, for the type, polarity and hedging heads; with the
-    article's other claims (``views``), also how it answers them."""
+def claim_features(view: ClaimView, registry: ActorRegistry) -> list[str]:
+    """Named features of one claim, for the type, polarity and hedging heads."""
     claim = view.draft.claim
     words = [t for t in view.tokens if t.pos not in ("PUNCT", "SPACE")]
     lower = [t.lower for t in words]
@@ -148,8 +94,6 @@ def claim_features(
     feats.append(f"len={min(len(words) // 5, 8)}")
     kind = registry.kind_of(view.draft.claimer_key) if view.draft.claimer_key else "none"
     feats.append(f"speaker_kind={kind}")
-    if views:
-        feats += context_features(view, views, registry)
     return feats
 
 

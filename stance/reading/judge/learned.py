@@ -114,13 +114,13 @@ class LearnedJudge:
         """Decide every draft in place; ``ask`` is unused (no model is asked)."""
         views = [view_of(doc, d) for d in drafts]
         for view in views:
-            feats = claim_features(view, registry, views)
+            feats = claim_features(view, registry)
             kind, _ = self.heads.heads["type"].predict(feats)
             view.draft.claim.type = ClaimType(kind)
         for view in views:
             self._link(view, views, registry)
         for view in views:
-            self._stance(doc, view, views, registry)
+            self._stance(doc, view, registry)
 
     def _link(self, denial: ClaimView, views: list[ClaimView], registry: ActorRegistry) -> None:
         draft = denial.draft
@@ -142,11 +142,9 @@ class LearnedJudge:
         else:
             draft.denied, draft.denies_nothing = None, True
 
-    def _stance(
-        self, doc: Document, view: ClaimView, views: list[ClaimView], registry: ActorRegistry
-    ) -> None:
+    def _stance(self, doc: Document, view: ClaimView, registry: ActorRegistry) -> None:
         draft = view.draft
-        feats = [*claim_features(view, registry, views), f"type={draft.claim.type.value}"]
+        feats = [*claim_features(view, registry), f"type={draft.claim.type.value}"]
         head = self.heads.heads["polarity"]
         ranked = sorted(zip(head.scores(feats), head.classes, strict=True), reverse=True)
         polarity = ranked[0][1]
