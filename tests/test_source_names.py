@@ -222,3 +222,29 @@ def test_she_skips_a_man_the_text_calls_mr_and_he_does_not() -> None:
     by_quote = {c.quote: names[c.claimer] for c in result.claims}
     assert by_quote["We will not pay for the new quay"] == "Anna Alder"
     assert by_quote["The quay is the port's problem"] == "Tomas Brenner"
+
+
+SHE_AFTER_A_TITLED_NAME = """Valve trial opens
+
+"The prosecution has built its case backwards," the defence barrister said. "Hindsight is \
+not proof."
+
+The judge, Mrs Justice Helen Carter, told jurors to avoid news reports of the leak. She said \
+the trial would last about six weeks.
+
+Its spokeswoman, Rachel Morgan, said many families were still paying for repairs. "The \
+company owes every family an apology," she said.
+"""
+
+
+def test_she_is_the_named_judge_or_spokeswoman_not_a_word_quoted_before() -> None:
+    # "The judge, Mrs Justice Helen Carter" has a common noun for its head: the name in it
+    # makes it a person, so "She" is her and not the capitalised "Hindsight" of a quotation
+    result = build_extractor(prompt="rules-v1").extract(
+        Article(id="t", text=SHE_AFTER_A_TITLED_NAME)
+    )
+    names = {a.id: a.name for a in result.actors}
+    by_quote = {c.quote: names[c.claimer] for c in result.claims}
+    assert by_quote["the trial would last about six weeks"] == "Helen Carter"
+    assert by_quote["The company owes every family an apology"] == "Rachel Morgan"
+    assert "Hindsight" not in names.values()

@@ -226,7 +226,7 @@ def resolve_pronoun(
     for prev in sorted(named, key=lambda m: doc.tokens[m.head].start, reverse=True):
         if doc.tokens[prev.head].sentence < window:
             break
-        if _kind(doc, prev.head, lex) & labels:
+        if _mention_kind(doc, prev, lex) & labels:
             name = full_name(doc, prev.name, start)
             if said is not None and gender_of(doc, name, prev.phrase, lex) not in (None, said):
                 continue  # "she" is not the man the text calls "Mr. Okafor"
@@ -286,6 +286,17 @@ def _main_clause(doc: Document, verb: int) -> bool:
     Clinton should be ready" is X, not Clinton."""
     tok = doc.tokens[verb]
     return tok.head == verb or (tok.dep == "conj" and doc.tokens[tok.head].head == tok.head)
+
+
+def _mention_kind(doc: Document, mention: SourceMention, lex: Lexicon) -> frozenset[str]:
+    """What a mention names: its head's kind, or, when the head is a common noun that says
+    nothing ("The judge, Mrs Justice Harriet Olawale", "Its spokeswoman, Carys Pemberton"),
+    a person when a person's name stands in the mention."""
+    kind = _kind(doc, mention.head, lex)
+    if kind:
+        return kind
+    words = doc.tokens_within(mention.span.start, mention.span.end)
+    return _PERSON_LIKE if any(w.ent_type in _PERSON_LIKE for w in words) else kind
 
 
 def _kind(doc: Document, head: int, lex: Lexicon) -> frozenset[str]:
