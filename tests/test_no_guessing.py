@@ -80,3 +80,19 @@ def test_an_anonymous_comment_is_no_ones_claim_and_its_instruction_changes_nothi
     assert "thing, not a speaker" in set_aside[confession]
     assert said["We will publish every invoice"] == "Kari Nilsen"
     assert said["The budget is balanced and fair"] == "Kari Nilsen"
+
+
+def test_a_promise_reported_according_to_minutes_is_still_the_promisers(read) -> None:  # type: ignore[no-untyped-def]
+    # "according to minutes of the meeting": the minutes are a thing, no one's claim, and so
+    # they do not hide the promise inside them (it used to be lost with them)
+    text = (
+        "Depot to stay open\n\n"
+        "The transport minister, Ilse Varga, visited the depot in May. Then Varga had promised "
+        "that the bus depot on Oster Street would stay open, according to minutes of the "
+        "meeting.\n"
+    )
+    said = speakers(read(text))
+    assert any(
+        name == "Ilse Varga" and "the bus depot on Oster Street would stay open" in quote
+        for quote, name in said.items()
+    ), said
