@@ -70,6 +70,9 @@ class Candidate:
         sentence: int,
         denial: bool = False,
         hedged: bool = False,
+        names_only: bool = False,
+        grounds_of: int | None = None,
+        asked: bool = False,
     ) -> Candidate:
         """A candidate whose source fields are the mention's (or none, with no mention)."""
         return cls(
@@ -84,4 +87,7 @@ class Candidate:
             content_parts=parts,
             denial=denial,
             hedged=hedged,
+            names_only=names_only,
+            grounds_of=grounds_of,
+            asked=asked,
         )

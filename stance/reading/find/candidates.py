@@ -30,7 +30,7 @@ from dataclasses import replace
 from stance.reading.find.candidate import Candidate, CandidateKind
 from stance.reading.find.clauses import RawCandidate, clause_candidates
 from stance.reading.find.descriptions import resolve_description
-from stance.reading.find.document import Document, TextSpan, Token
+from stance.reading.find.document import Document, TextSpan, Token, overlap
 from stance.reading.find.interview_candidates import (
     answer_candidates,
     interviewee_speaking,
@@ -58,10 +58,6 @@ def _span(doc: Document, parts: list[tuple[int, int]]) -> tuple[TextSpan, tuple[
     return doc.span(parts[0][0], parts[-1][1]), pieces
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
 def _widen_to_quotes(
     parts: list[tuple[int, int]], cue: tuple[int, int], quotes: list[Quote]
 ) -> list[tuple[int, int]]:
@@ -72,7 +68,7 @@ def _widen_to_quotes(
     for s, e in parts:
         pieces: list[tuple[int, int]] = []
         for q in quotes:
-            ov = _overlap((s, e), (q.start, q.end))
+            ov = overlap((s, e), (q.start, q.end))
             if not ov or q.start <= cue[0] < q.end:
                 continue
             inside = ov >= 0.5 * (e - s) or ov >= 0.5 * (q.end - q.start)
@@ -110,23 +106,20 @@ def find_candidates(doc: Document, lex: Lexicon | None = None) -> list[Candidate
         grounds = _grounds_of(doc, raw, lex)
         kind = CandidateKind(raw.kind)
         if kind is CandidateKind.REPORTED_SPEECH and all(
-            sum(_overlap((p.start, p.end), (q.start, q.end)) for q in quotes) >= 0.8 * len(p)
+            sum(overlap((p.start, p.end), (q.start, q.end)) for q in quotes) >= 0.8 * len(p)
             for p in pieces
         ):
             kind = CandidateKind.DIRECT_QUOTE  # "X said:" + quote, "“...,” X said"
-        cand = Candidate.spoken_by(
-            mention,
-            kind=kind,
-            cue=cue,
-            content=content,
-            parts=pieces,
-            sentence=raw.sentence,
-            denial=raw.lemma in lex.denial_cues or grounds is not None,
-            hedged=raw.hedged,
-        )
         out.append(
-            replace(
-                cand,
+            Candidate.spoken_by(
+                mention,
+                kind=kind,
+                cue=cue,
+                content=content,
+                parts=pieces,
+                sentence=raw.sentence,
+                denial=raw.lemma in lex.denial_cues or grounds is not None,
+                hedged=raw.hedged,
                 names_only=raw.said_after and raw.lemma in lex.denial_cues,
                 grounds_of=grounds,
                 asked=put_to_the_interviewee(doc, mention, interview, raw.cue[0]),
@@ -254,7 +247,7 @@ def _inside_quote(raw: RawCandidate, doc: Document, quotes: list[Quote]) -> bool
 def _covered(quote: Quote, raws: list[RawCandidate]) -> bool:
     size = quote.end - quote.start
     return any(
-        sum(_overlap(p, (quote.start, quote.end)) for p in r.content) >= 0.5 * size for r in raws
+        sum(overlap(p, (quote.start, quote.end)) for p in r.content) >= 0.5 * size for r in raws
     )
 
 
@@ -308,7 +301,7 @@ def _continue_quotes(
         if not before:
             continue
         last = max(before, key=lambda r: _end(doc, r))
-        quoted = any(_overlap(p, (x.start, x.end)) for p in last.content for x in quotes)
+        quoted = any(overlap(p, (x.start, x.end)) for p in last.content for x in quotes)
         gap = doc.text[_end(doc, last) : q.start]
         if quoted and not gap.strip() and "\n" not in gap:
             last.content.append((q.start, q.end))

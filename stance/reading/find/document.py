@@ -36,6 +36,7 @@ __all__ = [
     "Token",
     "load_pipeline",
     "mask_dateline",
+    "overlap",
     "parse",
 ]
 
@@ -190,6 +191,11 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][\w.'-]*(?: [\w.'-]+){0,2})?"
     r"(?: ?\([^()\n]{1,40}\))? ?[-–—]+ "
 )
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """How many characters two (start, end) ranges share."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def mask_dateline(paragraph: str) -> str:

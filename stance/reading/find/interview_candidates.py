@@ -13,15 +13,11 @@ from dataclasses import replace
 
 from stance.reading.find.candidate import Candidate, CandidateKind
 from stance.reading.find.clauses import trim
-from stance.reading.find.document import Document
+from stance.reading.find.document import Document, overlap
 from stance.reading.find.interviews import Interview
 from stance.reading.find.source_names import SourceMention
 
 __all__ = ["answer_candidates", "interviewee_speaking", "put_to_the_interviewee", "within"]
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def within(cand: Candidate, answer: Candidate) -> bool:
@@ -87,7 +83,7 @@ def answer_candidates(
             bounds = trim(doc, first, sent.last)
             if len(words) < _MIN_ANSWER_WORDS or bounds is None:
                 continue
-            held = sum(_overlap(bounds, (p.start, p.end)) for c in taken for p in c.content_parts)
+            held = sum(overlap(bounds, (p.start, p.end)) for c in taken for p in c.content_parts)
             if held >= 0.5 * (bounds[1] - bounds[0]):
                 continue  # "I think ...": the clause pass already has the words
             content = doc.span(*bounds)
