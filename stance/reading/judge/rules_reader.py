@@ -88,7 +88,6 @@ def read_by_rules(
     lemma_at = {t.start: t.lemma.lower() for t in doc.tokens}
     drafts: list[Draft] = []
     rejected: list[Rejected] = []
-    sides: dict[int, set[str]] = {}  # draft -> the actors it speaks for
     grounds: dict[int, int] = {}  # draft -> offset of the denial cue it gives grounds for
     for cand in _one_per_part(find_candidates(doc, lex)):
         segment = max(0, bisect_right(starts, cand.content.start) - 1)
@@ -182,11 +181,10 @@ def read_by_rules(
                 side=frozenset(side - {key}),
             )
         )
-        sides[id(drafts[-1])] = side
         if cand.grounds_of is not None:
             grounds[id(drafts[-1])] = cand.grounds_of
     _words_after_a_rejection(doc, drafts, grounds)
-    _link_denials(drafts, registry, sides)
+    _link_denials(drafts, registry)
     _grounds_answer_what_was_named(drafts, grounds)
     return RulesReading(drafts, rejected)
 
@@ -267,7 +265,7 @@ def _rejected(cand: Candidate, quote: str, segment: int, reason: str) -> Rejecte
     )
 
 
-def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int, set[str]]) -> None:
+def _link_denials(drafts: list[Draft], registry: ActorRegistry) -> None:
     """Point each denial at the earlier claim it most plausibly answers, by rule.
 
     A denier speaks for its side: itself and the actors its source phrase or its words name
@@ -284,7 +282,7 @@ def _link_denials(drafts: list[Draft], registry: ActorRegistry, sides: dict[int,
     for index, denial in enumerate(drafts):
         if denial.claim.type is not ClaimType.DENIAL:
             continue
-        side = sides.get(id(denial), {denial.claimer_key})
+        side = {denial.claimer_key, *denial.side}
         best: tuple[int, int, int, int, int, int] | None = None
         chosen: Draft | None = None
         for position, other in enumerate(drafts[:index]):
