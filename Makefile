@@ -32,6 +32,14 @@ PYTEST_ARGS ?=
 
 # llama-cpp-python compiles llama.cpp with CMake: use every core.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
+# ... for this CPU (-march=native), but without Intel AMX: on Xeons that have it, llama.cpp's
+# AMX kernel segfaults on the first prompt longer than one token (ggml_backend_amx_mul_mat;
+# llama.cpp issue 20824), which took down every real-model test and `make demo` on such a
+# machine. The install skips pip's wheel cache, so a wheel built before this is not reused.
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+export CMAKE_ARGS ?= -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+endif
 
 .PHONY: help venv install lock model demo test lint docs eval-gate browser train
 
@@ -60,7 +68,7 @@ LOCK := requirements.lock
 CONSTRAINTS = $(if $(wildcard $(LOCK)),-c $(LOCK))
 $(STAMP): pyproject.toml $(wildcard $(LOCK)) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) pip
-	$(BIN)/python -m pip install $(CONSTRAINTS) -e '.[local,dev,analysis,docs,train,ray,html]'
+	$(BIN)/python -m pip install --no-cache-dir $(CONSTRAINTS) -e '.[local,dev,analysis,docs,train,ray,html]'
 	touch $@
 
 lock: $(STAMP)
