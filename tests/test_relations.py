@@ -262,3 +262,46 @@ def test_the_human_ceiling_scores_relations_as_a_reader_is_scored() -> None:
     assert human_ceiling([(gold, gold)])["relation_f1"] == 1.0
     assert human_ceiling([(gold, other)])["relation_f1"] == 0.5
     assert human_ceiling([(port_gold(), port_gold())])["relation_f1"] is None  # unlabelled
+
+
+WELLS_ROW = """Wells row in Brask
+
+Holvik Chemicals, the company that runs the solvent plant above the village, has been fined \
+twice since 2019.
+
+Village doctor Mara Lind said the company had poisoned the wells for a decade and had hidden \
+its own water tests.
+"""
+
+ENVOY = """Envoy speaks
+
+US Secretary of State Maria Lopez said the United States had caught Chinese agents trying to \
+bribe election officials.
+
+China's foreign ministry said it had never interfered in the affairs of other countries.
+"""
+
+
+@pytest.fixture(scope="module")
+def learned() -> Read:
+    extractor = build_extractor(prompt="rules-v1", judge="learned")
+    return lambda text: extractor.extract(Article(id="t", text=text))
+
+
+def test_the_accused_is_found_when_only_a_description_names_them(learned: Read) -> None:
+    """Holvik Chemicals never speaks, and the accusation calls it "the company": the text
+    ties the two, so the table and the stance name the company, not "the wells"."""
+    record = learned(WELLS_ROW)
+    assert ("Mara Lind", "accuses", "Holvik Chemicals") in edges(record)
+    names = {a.id: a.name for a in record.actors}
+    assert ("Mara Lind", "against", "Holvik Chemicals") in {
+        (names[s.holder], s.polarity.value, s.target) for s in record.stances
+    }
+
+
+def test_a_speaker_never_accuses_the_country_their_title_serves(learned: Read) -> None:
+    """The United States is named first in the US Secretary of State's accusation, but it is
+    her own side: the accused is China."""
+    found = edges(learned(ENVOY))
+    assert ("Maria Lopez", "accuses", "China") in found
+    assert ("Maria Lopez", "accuses", "United States") not in found

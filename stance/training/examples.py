@@ -25,7 +25,7 @@ from stance.reading.find.segments import split_segments
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.learned import NO_STANCE, sides_of
 from stance.reading.judge.rules_reader import read_by_rules
-from stance.reading.judge.targets import claim_phrases, target_features
+from stance.reading.judge.targets import Issues, article_issues, stance_targets, target_features
 from stance.schema import ClaimType
 
 __all__ = ["ArticleExamples", "article_examples"]
@@ -67,6 +67,7 @@ def article_examples(article: GoldArticle) -> ArticleExamples:
     gold_of: dict[int, GoldClaim] = {i: article.claims[j] for i, j in pairs.items()}
     out = ArticleExamples(article.id, candidates=len(drafts), matched=len(pairs))
     stance_of = _polarities(article)
+    issues = article_issues(doc)
     for i, view in enumerate(views):
         gold = gold_of.get(i)
         if gold is None or gold.type is None:
@@ -78,7 +79,7 @@ def article_examples(article: GoldArticle) -> ArticleExamples:
         if gold.type is ClaimType.DENIAL:
             out.link.append(_link_group(view, views, gold_of, gold, registry))
         if polarity[1] >= 0:
-            group = _target_group(doc, article, polarity[1], view)
+            group = _target_group(doc, article, polarity[1], view, issues)
             if group:
                 out.target.append(group)
     return out
@@ -106,12 +107,28 @@ def _link_group(
 
 
 def _target_group(
-    doc: Document, article: GoldArticle, stance_index: int, view: ClaimView
+    doc: Document, article: GoldArticle, stance_index: int, view: ClaimView, issues: Issues
 ) -> list[tuple[list[str], bool]]:
+    """The claim's candidate targets, each marked whether it is the labelled noun phrase:
+    at its offsets, or the same words elsewhere (the labelling tool sets the offsets of a
+    phrase's first occurrence, and the claim may name it again)."""
     stance = article.stances[stance_index]
     if stance.target_actor is not None or stance.target_start is None:
         return []
     t0, t1 = stance.target_start, stance.target_end or stance.target_start
-    chunks = claim_phrases(doc, view)
-    group = [(target_features(doc, c, view), min(c[1], t1) - max(c[0], t0) > 0) for c in chunks]
+    wanted = _core(article.text[t0:t1])
+    chunks = stance_targets(doc, view, issues)
+    group = [
+        (
+            target_features(doc, c, view, issues),
+            min(c[1], t1) - max(c[0], t0) > 0 or _core(doc.text[c[0] : c[1]]) == wanted,
+        )
+        for c in chunks
+    ]
     return group if any(label for _, label in group) else []
+
+
+def _core(phrase: str) -> str:
+    """A phrase without its leading article, lower-cased."""
+    words = phrase.lower().split()
+    return " ".join(words[1:] if words and words[0] in ("the", "a", "an") else words)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from stance.reading.base.merge import Draft
 from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.aims import named_after_cue
 from stance.schema import RELATION_OF, Claim, ClaimType, Relation, RelationType
 
 __all__ = ["derive_relations", "target_keys"]
@@ -39,24 +40,9 @@ def target_keys(drafts: list[Draft], registry: ActorRegistry, text: str) -> list
                 denied = by_id.get(draft.claim.denies or "") or draft.denied
                 key = denied.claimer_key if denied is not None else key
             elif key is None:
-                key = _named_after_cue(draft, registry, text)
+                key = named_after_cue(draft, registry, text)
         keys.append(key if key in known and key != draft.claimer_key else None)
     return keys
-
-
-def _named_after_cue(draft: Draft, registry: ActorRegistry, text: str) -> str | None:
-    """The first actor other than the speaker named between the cue and the claim's end."""
-    claim = draft.claim
-    start = min(claim.cue_span.start, claim.span.start) if claim.cue_span else claim.span.start
-    words = text[start : claim.span.end]
-    return next(
-        (
-            k
-            for k in registry.actor_keys()
-            if k != draft.claimer_key and registry.named_in(k, words)
-        ),
-        None,
-    )
 
 
 def derive_relations(claims: list[Claim]) -> list[Relation]:

@@ -193,6 +193,11 @@ class ActorRegistry:
 
     def named_in(self, key: str, words: str) -> bool:
         """Is the actor named (by any of its surface forms or aliases) inside ``words``?"""
+        return self.first_named_at(key, words) is not None
+
+    def first_named_at(self, key: str, words: str) -> int | None:
+        """Where in ``words`` the actor is first named (any surface form or alias), if at
+        all."""
         entry = self._entries[key]
         forms = set(entry.surfaces)
         if entry.country is not None:
@@ -200,7 +205,8 @@ class ActorRegistry:
             forms.update(lexicon().demonyms_of.get(entry.country, []))
         elif len(entry.name.split()) > 1:
             forms.update({entry.name.split()[-1], entry.name.split()[0]})
-        return any(find_mentions(form, words) for form in forms if form)
+        starts = [m[0].start for form in forms if form and (m := find_mentions(form, words))]
+        return min(starts, default=None)
 
     def complete_role(self, key: str, text: str) -> None:
         """Take the title the article writes before a person's name when the speaker's own
@@ -213,6 +219,15 @@ class ActorRegistry:
         written = role_in_text(entry.name, text)
         if written and (entry.role is None or written.endswith(entry.role)):
             entry.role = written
+
+    def country_served(self, key: str) -> str | None:
+        """The key of the country a person's title names ("US Secretary of State": the
+        United States), if any: whom the person speaks for."""
+        entry = self._entries[key]
+        if entry.kind is not ActorKind.PERSON:
+            return None
+        country = _affiliation(entry.role)
+        return f"country:{country}" if country else None
 
     def is_pronoun(self, speaker: str) -> bool:
         return _clean(speaker).lower() in lexicon().pronouns

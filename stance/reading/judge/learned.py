@@ -27,10 +27,11 @@ from typing import Any
 from stance.reading.base.merge import Draft
 from stance.reading.base.model_interface import Ask
 from stance.reading.find.actors import ActorRegistry
+from stance.reading.find.aims import aimed_at
 from stance.reading.find.document import Document
 from stance.reading.judge.features import ClaimView, claim_features, pair_features, view_of
 from stance.reading.judge.heads import LinearHead, load_head
-from stance.reading.judge.targets import claim_phrases, target_features
+from stance.reading.judge.targets import Issues, article_issues, stance_targets, target_features
 from stance.schema import ClaimType, Polarity
 
 __all__ = ["HEADS_DIR", "TARGETED", "HeadSet", "LearnedJudge", "load_heads", "sides_of"]
@@ -76,15 +77,18 @@ def sides_of(draft: Draft) -> set[str]:
     return {draft.claimer_key, *draft.side}
 
 
-def target_actor(draft: Draft) -> str | None:
+def target_actor(draft: Draft, registry: ActorRegistry, doc: Document) -> str | None:
     """The actor an accusation accuses, a denial answers or a demand asks, found by code:
-    for a denial, the speaker of the claim it answers; otherwise the first other actor its
-    words name."""
+    for a denial, the speaker of the claim it answers (none when it is linked to none);
+    otherwise the first actor, not of the speaker's side, its words name or describe
+    (``aims``)."""
     if draft.claim.type not in TARGETED:
         return None
-    if draft.claim.type is ClaimType.DENIAL and draft.denied is not None:
-        return draft.denied.claimer_key
-    return draft.target_key
+    if draft.claim.type is ClaimType.DENIAL:
+        return draft.denied.claimer_key if draft.denied is not None else draft.target_key
+    if draft.target_key is not None:
+        return draft.target_key
+    return aimed_at(doc, draft, registry, sides=frozenset(sides_of(draft)))
 
 
 class LearnedJudge:
@@ -119,8 +123,9 @@ class LearnedJudge:
             view.draft.claim.type = ClaimType(kind)
         for view in views:
             self._link(view, views, registry)
+        issues = article_issues(doc)
         for view in views:
-            self._stance(doc, view, registry)
+            self._stance(doc, view, registry, issues)
 
     def _link(self, denial: ClaimView, views: list[ClaimView], registry: ActorRegistry) -> None:
         draft = denial.draft
@@ -142,7 +147,9 @@ class LearnedJudge:
         else:
             draft.denied, draft.denies_nothing = None, True
 
-    def _stance(self, doc: Document, view: ClaimView, registry: ActorRegistry) -> None:
+    def _stance(
+        self, doc: Document, view: ClaimView, registry: ActorRegistry, issues: Issues
+    ) -> None:
         draft = view.draft
         feats = [*claim_features(view, registry), f"type={draft.claim.type.value}"]
         head = self.heads.heads["polarity"]
@@ -154,15 +161,17 @@ class LearnedJudge:
             draft.claim.topic = draft.claim.target = ""
             return
         draft.polarity = Polarity(polarity)
-        target_key = target_actor(draft)
+        target_key = target_actor(draft, registry, doc)
         if target_key is not None:
             draft.target_key = target_key
             draft.claim.target = draft.claim.topic = registry.name_of(target_key)
             return
-        chunks = claim_phrases(doc, view)
+        chunks = stance_targets(doc, view, issues)
         if not chunks:
             draft.claim.topic = draft.claim.target = ""
             return
         head = self.heads.heads["target"]
-        best = max(chunks, key=lambda c: float(head.scores(target_features(doc, c, view))[1]))
+        best = max(
+            chunks, key=lambda c: float(head.scores(target_features(doc, c, view, issues))[1])
+        )
         draft.claim.topic = draft.claim.target = doc.text[best[0] : best[1]]
