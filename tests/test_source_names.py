@@ -248,3 +248,35 @@ def test_she_is_the_named_judge_or_spokeswoman_not_a_word_quoted_before() -> Non
     assert by_quote["the trial would last about six weeks"] == "Helen Carter"
     assert by_quote["The company owes every family an apology"] == "Rachel Morgan"
     assert "Hindsight" not in names.values()
+
+
+# Written for this test: the small parser labels both executives' names organisations here
+PRONOUNS_AFTER_TITLED_NAMES = """Solar park contract row
+
+Brightwell Power won the contract for the Harnby solar park on Monday. "The process was \
+clean from start to finish," Brightwell's chief executive, Amara Lindqvist, told investors on \
+a call.
+
+A losing bidder, Castor Renewables, said the council had rewritten the rules late in a way \
+that only Brightwell could meet.
+
+Castor's managing director, Paul Everts, went further. "Someone at the council gave \
+Brightwell the new rules a week early," he said.
+
+Lindqvist said that Brightwell would publish its bid. She predicted that the first panels \
+would be in place by the spring.
+"""
+
+
+def test_he_and_she_are_the_titled_people_the_parser_took_for_companies() -> None:
+    # "chief executive, Amara Lindqvist" and "managing director, Paul Everts": a name beside
+    # a person's title is a person's, so neither pronoun goes to the company Castor
+    result = build_extractor(prompt="rules-v1").extract(
+        Article(id="t", text=PRONOUNS_AFTER_TITLED_NAMES)
+    )
+    names = {a.id: a.name for a in result.actors}
+    by_quote = {c.quote: names[c.claimer] for c in result.claims}
+    assert by_quote["Someone at the council gave Brightwell the new rules a week early"] == (
+        "Paul Everts"
+    )
+    assert by_quote["that the first panels would be in place by the spring"] == "Amara Lindqvist"

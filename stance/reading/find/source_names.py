@@ -221,18 +221,20 @@ def resolve_pronoun(
     start = doc.tokens[mention.head].start
     window = doc.tokens[mention.head].sentence - 12
     named = [m for m in earlier if not m.is_pronoun and m.span.start < start]
-    named += _named_subjects(doc, window, start, lex)
+    titled = _titled_names(doc, lex)
+    named += _named_subjects(doc, window, start, lex, titled)
     said = pronoun_gender(word, lex)
     for prev in sorted(named, key=lambda m: doc.tokens[m.head].start, reverse=True):
         if doc.tokens[prev.head].sentence < window:
             break
-        if _mention_kind(doc, prev, lex) & labels:
+        if _mention_kind(doc, prev, lex, titled) & labels:
             name = full_name(doc, prev.name, start)
             if said is not None and gender_of(doc, name, prev.phrase, lex) not in (None, said):
                 continue  # "she" is not the man the text calls "Mr. Okafor"
             return _with_antecedent(mention, prev.span, name)
     for ent in reversed(doc.entities):
-        if ent.end <= start and ent.label in labels:
+        label = "PERSON" if _is_titled(ent.text, titled, lex) else ent.label
+        if ent.end <= start and label in labels:
             name = name_of(ent.text)
             if said is not None and gender_of(doc, name, None, lex) not in (None, said):
                 continue
@@ -240,9 +242,12 @@ def resolve_pronoun(
     return mention
 
 
-def _named_subjects(doc: Document, window: int, before: int, lex: Lexicon) -> list[SourceMention]:
+def _named_subjects(
+    doc: Document, window: int, before: int, lex: Lexicon, titled: frozenset[str] = frozenset()
+) -> list[SourceMention]:
     """Proper-noun subjects of main clauses from sentence ``window`` on, before character
-    ``before``."""
+    ``before``: a name, or a title standing for one ("Kessler's managing director, Paul
+    Everts, went further")."""
     out = []
     for sent in doc.sentences[max(window, 0) :]:
         if sent.start >= before:
@@ -256,7 +261,11 @@ def _named_subjects(doc: Document, window: int, before: int, lex: Lexicon) -> li
             mention = mention_at(doc, i, lex)
             # "Another superdelegate, Michael Brown of Washington, explained ...": the name
             words = doc.tokens_within(mention.span.start, mention.span.end)
-            if tok.pos == "PROPN" or any(w.ent_type in _PERSON_LIKE for w in words):
+            if (
+                tok.pos == "PROPN"
+                or any(w.ent_type in _PERSON_LIKE for w in words)
+                or _is_titled(mention.name, titled, lex)
+            ):
                 out.append(mention)
     return out
 
@@ -288,15 +297,47 @@ def _main_clause(doc: Document, verb: int) -> bool:
     return tok.head == verb or (tok.dep == "conj" and doc.tokens[tok.head].head == tok.head)
 
 
-def _mention_kind(doc: Document, mention: SourceMention, lex: Lexicon) -> frozenset[str]:
+def _mention_kind(
+    doc: Document, mention: SourceMention, lex: Lexicon, titled: frozenset[str] = frozenset()
+) -> frozenset[str]:
     """What a mention names: its head's kind, or, when the head is a common noun that says
     nothing ("The judge, Mrs Justice Harriet Olawale", "Its spokeswoman, Carys Pemberton"),
-    a person when a person's name stands in the mention."""
+    a person when a person's name stands in the mention. A name the article writes beside a
+    person's title (``titled``) is a person's, whatever label the parse gave it."""
+    if _is_titled(mention.name, titled, lex):
+        return _PERSON_LIKE
     kind = _kind(doc, mention.head, lex)
     if kind:
         return kind
     words = doc.tokens_within(mention.span.start, mention.span.end)
     return _PERSON_LIKE if any(w.ent_type in _PERSON_LIKE for w in words) else kind
+
+
+def _titled_names(doc: Document, lex: Lexicon) -> frozenset[str]:
+    """The words of the names the article writes beside a person's title, in apposition
+    either way: "Veltro's chief executive, Amara Lindqvist," and "Marcus Hale, a senior trade
+    adviser,". The small parser often labels such a name an organisation; the title says it
+    is a person's."""
+    out: set[str] = set()
+    for tok in doc.tokens:
+        if tok.dep != "appos" or tok.head == tok.i:
+            continue
+        head = doc.tokens[tok.head]
+        if tok.pos == "PROPN" and head.lower in lex.titles:
+            name = tok
+        elif head.pos == "PROPN" and tok.lower in lex.titles:
+            name = head
+        else:
+            continue
+        entity = doc.entity_at(name.i)
+        out.update(name_of(w) for w in (entity.text.split() if entity else [name.text]))
+    return frozenset(out)
+
+
+def _is_titled(name: str, titled: frozenset[str], lex: Lexicon) -> bool:
+    """Whether every word of ``name`` is a titled name's (and none an institution's)."""
+    words = [name_of(w) for w in name.split()]
+    return bool(words) and all(w in titled and w.lower() not in lex.institutions for w in words)
 
 
 def _kind(doc: Document, head: int, lex: Lexicon) -> frozenset[str]:
