@@ -12,10 +12,11 @@ looked for three ways, and the earliest in the words wins:
   Chemicals, the company that ..."; "the trust" after "Marden Health Trust"), by the same
   rule that resolves a speaker's description (``descriptions``).
 
-Both the judges (a stance toward that actor) and assembly (the actor-to-actor table) read it
-here, so the two never disagree. The speaker, those its source phrase names and the country
-its title names (its side: "US Secretary of State Antony Blinken" speaks for the United
-States) are never aimed at.
+The learned judge sets the claim's aim from ``aimed_at`` (its stance is toward that actor),
+and assembly's actor-to-actor table reads the same aim, so the two never disagree; for a
+judge that sets none, assembly falls back to ``named_after_cue`` (the first speaker named).
+The speaker, those its source phrase names and the country its title names (its side: "US
+Secretary of State Antony Blinken" speaks for the United States) are never aimed at.
 """
 
 from __future__ import annotations
