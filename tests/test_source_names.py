@@ -280,3 +280,37 @@ def test_he_and_she_are_the_titled_people_the_parser_took_for_companies() -> Non
         "Paul Everts"
     )
     assert by_quote["that the first panels would be in place by the spring"] == "Amara Lindqvist"
+
+
+# Written for this test: the parser hangs "who said" on "company", and labels the barrister's
+# surname an organisation where it stands alone
+WHO_AND_A_BARRISTER = """Refinery fire trial
+
+Dunmore Oil has pleaded not guilty to three charges over the fire at its Carrow refinery.
+
+The jury heard from Bram Keller, a former maintenance supervisor at the company, who said he \
+had told his manager in writing in March that the pump "would not last the summer."
+
+Under cross-examination by Paolo Serra KC, for the defence, Keller accepted that he had never \
+asked for the unit to be shut down. Serra put it to him that he had raised the alarm only \
+after the fire.
+
+In his opening speech, Serra had told the court that the reports had graded the leak as minor.
+
+"The prosecution has built a story backwards from an accident," he said. "Hindsight is not \
+evidence."
+"""
+
+
+def test_who_is_the_witness_not_his_company_and_he_is_the_barrister() -> None:
+    # "who" is said of a person: the clause the parse hung on "company" climbs to the
+    # supervisor, Keller; "Serra" alone is the person "Paolo Serra KC", not an organisation
+    result = build_extractor(prompt="rules-v1").extract(
+        Article(id="t", text=WHO_AND_A_BARRISTER)
+    )
+    names = {a.id: a.name for a in result.actors}
+    by_quote = {c.quote: names[c.claimer] for c in result.claims}
+    told = next(q for q in by_quote if q.startswith("he had told his manager"))
+    assert by_quote[told] == "Bram Keller"
+    assert "Serra" in by_quote["The prosecution has built a story backwards from an accident"]
+    assert "company" not in names.values()

@@ -62,7 +62,8 @@ def subject_of(doc: Document, verb: int) -> int | None:
         for c in tok.children:
             if doc.tokens[c].dep in _SUBJECTS:
                 if tok.dep == "relcl" and doc.tokens[c].lower in _RELATIVES:
-                    return _named_for(doc, tok.head)  # "Smith, who said ...": Smith
+                    person = doc.tokens[c].lower in ("who", "whom")
+                    return _named_for(doc, tok.head, person)  # "Smith, who said ...": Smith
                 return c
         for c in tok.children:
             if doc.tokens[c].dep == "agent":
@@ -82,10 +83,24 @@ def subject_of(doc: Document, verb: int) -> int | None:
     return None
 
 
-def _named_for(doc: Document, head: int) -> int:
+def _named_for(doc: Document, head: int, person: bool = False) -> int:
     """The name a description stands beside: "Amara Osei, an independent security
-    researcher, who said ..." hangs the clause on "researcher", which describes Osei."""
+    researcher, who said ..." hangs the clause on "researcher", which describes Osei.
+
+    "who" is said of a person, while the parse may hang its clause on the nearest noun: in
+    "Owen Trask, a former supervisor at the company, who said ...", on "company". With
+    ``person``, a clause on the object of a preposition that names no person climbs to the
+    noun the phrase modifies ("supervisor"), and from there to the name beside it."""
     tok = doc.tokens[head]
+    while (
+        person
+        and tok.dep == "pobj"
+        and tok.ent_type != "PERSON"
+        and doc.tokens[tok.head].dep == "prep"
+        and doc.tokens[doc.tokens[tok.head].head].pos in ("NOUN", "PROPN")
+    ):
+        head = doc.tokens[tok.head].head
+        tok = doc.tokens[head]
     if tok.dep == "appos" and not _is_named(doc, head) and _is_named(doc, tok.head):
         return tok.head
     return head
@@ -356,9 +371,13 @@ def _kind(doc: Document, head: int, lex: Lexicon) -> frozenset[str]:
 
 def _usual_label(doc: Document, word: str, label: str) -> str:
     """The label a name containing ``word`` has across the document: a person's when a full
-    personal name ends in it ("Dorothy Woods" makes a later "Woods" a person, whatever
-    spaCy read there), else the most frequent."""
-    if any(" " in n for n in persons_named(doc, word)):
+    personal name has it after the given name ("Dorothy Woods" makes a later "Woods" a
+    person, whatever spaCy read there, and "Julian Ferro KC" a later "Ferro"), else the most
+    frequent."""
+    if any(" " in n for n in persons_named(doc, word)) or any(
+        e.label == "PERSON" and word in [name_of(w) for w in e.text.split()[1:]]
+        for e in doc.entities
+    ):
         return "PERSON"
     votes = Counter(e.label for e in doc.entities if word in e.text.split())
     return max(votes, key=lambda k: (votes[k], k == label)) if votes else label
