@@ -305,9 +305,7 @@ evidence."
 def test_who_is_the_witness_not_his_company_and_he_is_the_barrister() -> None:
     # "who" is said of a person: the clause the parse hung on "company" climbs to the
     # supervisor, Keller; "Serra" alone is the person "Paolo Serra KC", not an organisation
-    result = build_extractor(prompt="rules-v1").extract(
-        Article(id="t", text=WHO_AND_A_BARRISTER)
-    )
+    result = build_extractor(prompt="rules-v1").extract(Article(id="t", text=WHO_AND_A_BARRISTER))
     names = {a.id: a.name for a in result.actors}
     by_quote = {c.quote: names[c.claimer] for c in result.claims}
     told = next(q for q in by_quote if q.startswith("he had told his manager"))
