@@ -288,20 +288,23 @@ def learned() -> Read:
     return lambda text: extractor.extract(Article(id="t", text=text))
 
 
-def test_the_accused_is_found_when_only_a_description_names_them(learned: Read) -> None:
+def test_the_accused_is_found_when_only_a_description_names_them(read: Read) -> None:
     """Holvik Chemicals never speaks, and the accusation calls it "the company": the text
-    ties the two, so the table and the stance name the company, not "the wells"."""
+    ties the two, so the table names the company, whichever judge typed the claim."""
+    assert ("Mara Lind", "accuses", "Holvik Chemicals") in edges(read(WELLS_ROW))
+
+
+def test_the_learned_stance_is_toward_the_accused_not_a_phrase(learned: Read) -> None:
     record = learned(WELLS_ROW)
-    assert ("Mara Lind", "accuses", "Holvik Chemicals") in edges(record)
     names = {a.id: a.name for a in record.actors}
     assert ("Mara Lind", "against", "Holvik Chemicals") in {
         (names[s.holder], s.polarity.value, s.target) for s in record.stances
     }
 
 
-def test_a_speaker_never_accuses_the_country_their_title_serves(learned: Read) -> None:
+def test_a_speaker_never_accuses_the_country_their_title_serves(read: Read) -> None:
     """The United States is named first in the US Secretary of State's accusation, but it is
     her own side: the accused is China."""
-    found = edges(learned(ENVOY))
+    found = edges(read(ENVOY))
     assert ("Maria Lopez", "accuses", "China") in found
     assert ("Maria Lopez", "accuses", "United States") not in found

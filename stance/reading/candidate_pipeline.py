@@ -17,11 +17,12 @@ from stance.reading.ask.question_reader import ask_one, ask_together, speaker_gr
 from stance.reading.base.merge import Draft
 from stance.reading.base.model_interface import Ask
 from stance.reading.find.actors import ActorRegistry
-from stance.reading.find.document import parse
+from stance.reading.find.aims import aimed_at
+from stance.reading.find.document import Document, parse
 from stance.reading.find.segments import Segment, is_headline
 from stance.reading.judge.protocol import Judge
 from stance.reading.judge.rules_reader import read_by_rules
-from stance.schema import Rejected, SegmentError
+from stance.schema import ClaimType, Rejected, SegmentError
 
 __all__ = ["CandidateReading", "read_candidates"]
 
@@ -54,10 +55,10 @@ def read_candidates(
             reading.errors.append(
                 SegmentError(segment=0, message=f"{exc} (the rules' judgement is kept)")
             )
-        reading.drafts = found.drafts
+        reading.drafts = _aimed(doc, found.drafts, registry)
         return reading
     if prompt.reader == "rules" or ask is None:
-        reading.drafts = found.drafts
+        reading.drafts = _aimed(doc, found.drafts, registry)
         return reading
     if prompt.reader == "questions":
         _ask_each(found.drafts, segments, registry, prompt, ask, reading)
@@ -107,6 +108,20 @@ def _ask_each(
             except ExtractionError as exc:
                 reading.errors.append(_kept([draft], exc))
         reading.drafts.append(draft)  # in order: what a later denial may answer
+
+
+_AIMED = frozenset({ClaimType.ACCUSATION, ClaimType.DEMAND})
+
+
+def _aimed(doc: Document, drafts: list[Draft], registry: ActorRegistry) -> list[Draft]:
+    """Every accusation and demand whose judge named no one it is aimed at, aimed by code
+    (``aims``): the rules judge's and the model's too, so the actor table names an accused
+    who never speaks ("accused Holvik Chemicals of ...") whichever judge typed the claim."""
+    for draft in drafts:
+        if draft.claim.type in _AIMED and draft.target_key is None:
+            sides = frozenset(draft.side)
+            draft.target_key = aimed_at(doc, draft, registry, sides=sides)
+    return drafts
 
 
 def _set_aside(draft: Draft, segments: list[Segment]) -> bool:

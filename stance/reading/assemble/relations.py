@@ -3,9 +3,10 @@ and the actor-to-actor table those aims make.
 
 No reader is asked for this. A denial is aimed at the speaker of the claim it denies (the
 link is the record's own, so the table and the links never disagree); an accusation or a
-demand at the actor its reader found it to be about (``Draft.target_key``: the first other
-actor its words name, or the learned judge's pick). An aim at the speaker themselves is no
-relation between two actors and is dropped.
+demand at the actor its reader found it to be about (``Draft.target_key``, set by code from
+the parse for every reader that reads one: ``find.aims``; else the first other speaker its
+words name). An aim at the speaker themselves is no relation between two actors and is
+dropped.
 """
 
 from __future__ import annotations

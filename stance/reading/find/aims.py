@@ -13,10 +13,12 @@ looked for three ways, and the earliest in the words wins:
   rule that resolves a speaker's description (``descriptions``).
 
 The learned judge sets the claim's aim from ``aimed_at`` (its stance is toward that actor),
-and assembly's actor-to-actor table reads the same aim, so the two never disagree; for a
-judge that sets none, assembly falls back to ``named_after_cue`` (the first speaker named).
-The speaker, those its source phrase names and the country its title names (its side: "US
-Secretary of State Antony Blinken" speaks for the United States) are never aimed at.
+and the candidate pipeline aims the rules and model judges' claims the same way; assembly's
+actor-to-actor table reads that aim, so table and stance never disagree. For the paragraph
+readers, which read no parse, assembly falls back to ``named_after_cue`` (the first speaker
+named). The speaker, those its source phrase names and the country its title names (its
+side: "US Secretary of State Antony Blinken" speaks for the United States) are never aimed
+at.
 """
 
 from __future__ import annotations
