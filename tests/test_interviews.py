@@ -77,3 +77,27 @@ def test_one_labelled_answer_is_not_an_interview(read) -> None:  # type: ignore[
     text = NO_INTERVIEWEE.replace("A: The new quay wall", "The new quay wall")
     result = read(text.replace("The port's owner", "Mira Okafor spoke to us. The port's owner"))
     assert not any("silted up" in quote for quote in speakers(result))
+
+
+# Written for this test: the parser reads the "Q" of the first question as its subject
+HE_IN_A_QUESTION = """Harbour dredging: the port director answers her critics
+
+Captain Lena Hallvik runs the Port of Brissel, whose dredging of the inner harbour began in \
+June. Last week Dr Tomas Reinholt, a marine biologist at Kelby University, wrote in a local \
+paper that the dredging had killed the mussel beds. We spoke to Hallvik at the harbour office.
+
+Q: Did your crews leave anything alive on the mussel beds?
+
+A: No. The beds were surveyed before and after, and both surveys are public.
+
+Q: He also says the contractor, Vasta Marine, dumped the spoil at sea.
+
+A: That is false. Every load went to the licensed site at Orre Point.
+"""
+
+
+def test_he_in_a_question_is_the_critic_named_before_not_the_q_label(read) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    result = read(HE_IN_A_QUESTION)
+    said = speakers(result)
+    assert said["the contractor, Vasta Marine, dumped the spoil at sea"] == "Tomas Reinholt"
+    assert "Q" not in {a.name for a in result.actors}

@@ -271,7 +271,7 @@ def _named_subjects(
             tok = doc.tokens[i]
             if tok.start >= before or tok.dep not in _NAMED_SUBJECTS:
                 continue
-            if not _main_clause(doc, tok.head):
+            if not _main_clause(doc, tok.head) or _turn_label(doc, tok):
                 continue
             mention = mention_at(doc, i, lex)
             # "Another superdelegate, Michael Brown of Washington, explained ...": the name
@@ -283,6 +283,22 @@ def _named_subjects(
             ):
                 out.append(mention)
     return out
+
+
+_TURN_LABELS = frozenset({"q", "question", "a", "answer"})
+
+
+def _turn_label(doc: Document, tok: Token) -> bool:
+    """Whether ``tok`` is the "Q:" or "A:" that opens a turn of an interview laid out as
+    questions and answers: the parse may read it as the sentence's subject, but it names
+    no one ("Q: He also says ..." is not Q's)."""
+    after = tok.i + 1
+    return (
+        tok.lower in _TURN_LABELS
+        and after < len(doc.tokens)
+        and doc.tokens[after].text in (":", ".")
+        and any(p.start == tok.start for p in doc.paragraphs)
+    )
 
 
 def full_name(doc: Document, name: str, before: int) -> str:
