@@ -134,29 +134,33 @@ def _pair_log_loss(groups: list[Group], probs: list[np.ndarray]) -> float:
     return total / n if n else 0.0
 
 
-def _link_f1(groups: list[Group], probs: list[np.ndarray], t: float) -> float:
-    """F1 of the links: a pick above t is a predicted link, right when it is the labelled
-    answer; every group with an answer is a link to find."""
-    right = predicted = wanted = 0
+def _picks(
+    groups: list[Group], probs: list[np.ndarray], t: float
+) -> list[tuple[int | None, int | None]]:
+    """Per group, the pick (the most probable candidate above t, or none) and the labelled
+    answer (or none)."""
+    out = []
     for (_, group), p in zip(groups, probs, strict=True):
         truth = next((i for i, (_, label) in enumerate(group) if label), None)
         best = int(np.argmax(p)) if len(p) else None
-        pick = best if best is not None and p[best] >= t else None
-        predicted += pick is not None
-        wanted += truth is not None
-        right += pick is not None and pick == truth
+        out.append((best if best is not None and p[best] >= t else None, truth))
+    return out
+
+
+def _pick_f1(groups: list[Group], probs: list[np.ndarray], t: float) -> float:
+    """F1 of the picks (for the link head, of the links): a pick is right when it is the
+    labelled answer; every group with an answer is one to find."""
+    picks = _picks(groups, probs, t)
+    right = sum(pick is not None and pick == truth for pick, truth in picks)
+    predicted = sum(pick is not None for pick, _ in picks)
+    wanted = sum(truth is not None for _, truth in picks)
     return 2 * right / (predicted + wanted) if predicted + wanted else 0.0
 
 
 def _pick_accuracy(groups: list[Group], probs: list[np.ndarray], t: float) -> float:
     """The share of groups where the pick (the most probable above t, or none) is right."""
-    right = 0
-    for (_, group), p in zip(groups, probs, strict=True):
-        truth = next((i for i, (_, label) in enumerate(group) if label), None)
-        best = int(np.argmax(p)) if len(p) else None
-        pick = best if best is not None and p[best] >= t else None
-        right += pick == truth
-    return right / len(groups) if groups else 0.0
+    picks = _picks(groups, probs, t)
+    return sum(pick == truth for pick, truth in picks) / len(picks) if picks else 0.0
 
 
 def _ranker(
@@ -192,7 +196,7 @@ def _ranker(
     # cost (the pick's accuracy also rewarded "answers none", and chose fewer links)
     losses = {c: _pair_log_loss(groups, held_probs[c]) for c in C_GRID}
     best_c = min(C_GRID, key=lambda c: (round(losses[c], 4), c))
-    f1 = {t: _link_f1(groups, held_probs[best_c], t) for t in thresholds}
+    f1 = {t: _pick_f1(groups, held_probs[best_c], t) for t in thresholds}
     best_t = max(thresholds, key=lambda t: (round(f1[t], 4), t))
     vocab, model = _fit(data, best_c)
     report[name] = {
@@ -203,7 +207,7 @@ def _ranker(
         "threshold": best_t,
         "cv_pick_accuracy": round(table[(best_c, best_t)], 4),
         "cv_pair_log_loss_by_C": {str(c): round(v, 4) for c, v in losses.items()},
-        "cv_link_f1_by_threshold": {str(t): round(v, 4) for t, v in f1.items()},
+        "cv_pick_f1_by_threshold": {str(t): round(v, 4) for t, v in f1.items()},
         "groups_with_answer": sum(any(lab for _, lab in g) for _, g in groups),
     }
     return _head(name, vocab, model), best_t

@@ -140,9 +140,7 @@ def _bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n == 2 else "3-4" if n <= 4 else "5+"
 
 
-def target_features(
-    doc: Document, chunk: Chunk, view: ClaimView, issues: Issues | None = None
-) -> list[str]:
+def target_features(doc: Document, chunk: Chunk, view: ClaimView, issues: Issues) -> list[str]:
     """Named features of one candidate phrase, for the ``target`` head."""
     start, end, head_index = chunk
     head = doc.tokens[head_index]
@@ -151,12 +149,11 @@ def target_features(
     inside = span.start <= start and end <= span.end
     place = (head.start - span.start) / max(1, span.length) if inside else -1.0
     before = end <= span.start
-    counts = issues.counts if issues is not None else {}
     claim_tokens = doc.tokens_within(span.start, span.end)
     own = {t.lemma.lower() for t in claim_tokens}
     near = bool(claim_tokens) and abs(head.sentence - claim_tokens[0].sentence) <= 1
-    issue = issues is not None and chunk in issues.chunks
-    named = _bucket(counts.get(head.lemma.lower(), 1))
+    issue = chunk in issues.chunks
+    named = _bucket(issues.counts.get(head.lemma.lower(), 1))
     return [
         f"named={named}",
         f"issue={issue}",
